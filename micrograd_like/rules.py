@@ -119,7 +119,9 @@ def power(exponent: float) -> Rule:
     shown = f"{n:g}"
 
     def local(out: float, a: float) -> tuple[float, ...]:
-        if a == 0.0 and n < 1.0 and n != 0.0:
+        if n == 0.0:
+            return (0.0,)  # x**0 is the constant 1 (0.0 ** -1.0 below would raise at x = 0)
+        if a == 0.0 and n < 1.0:
             raise ZeroDivisionError(f"pow: d(x**{shown})/dx is infinite at x = 0.0")
         return (n * a ** (n - 1.0),)  # d(a**n)/da = n·a^(n-1)
 
