@@ -109,7 +109,7 @@ def ours() -> Engine:
 def micrograd_engine() -> Engine | None:
     """micrograd 0.1.0's engine, or None (with a hint on stderr) if it is not installed."""
     try:
-        from micrograd.engine import Value as MicrogradValue
+        from micrograd.engine import Value as MicrogradValue  # type: ignore[import-not-found]
     except ImportError:
         print(f"micrograd is not installed: measuring micrograd_like alone ({INSTALL_HINT})", file=sys.stderr)
         return None
@@ -398,7 +398,8 @@ def markdown(r: Results, ours_name: str, theirs_name: str | None) -> str:
         verdict = "agree" if a.ok else "DISAGREE"
         row = (
             f"| same loss and {a.n_params} gradients after one step | loss {a.loss_a:.12g} |"
-            f" loss {a.loss_b:.12g} | {verdict}: max diff {a.max_abs_diff:.1e} ({a.max_rel_diff:.1e} relative) |"
+            f" loss {a.loss_b:.12g} | {verdict}: max diff {a.max_abs_diff:.1e}"
+            f" ({a.max_rel_diff:.1e} relative) |"
         )
         rows.append(row)
     timed = f"{r.steps} timed steps after 1 warm-up, per engine"
