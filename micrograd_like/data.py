@@ -1,0 +1,133 @@
+"""Tiny deterministic datasets in pure Python: two moons, blobs, xor, and a 1-D regression.
+
+Each generator takes a sample count, a noise level and a seed (`random.Random(seed)`), so the same
+call gives the same points everywhere, with no numpy or scikit-learn needed.
+
+    >>> d = moons(4, noise=0.0, seed=0)
+    >>> d.task, d.nin, d.nout, len(d.xs), sorted(set(d.ys))
+    ('binary', 2, 1, 4, [0, 1])
+
+Labels: `binary` sets use 0/1 (a model's one output is the logit of class 1), `multiclass` sets
+use 0..k-1 (one output per class), `regression` sets hold the target numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Samples `xs` (each a list of `nin` floats) with targets `ys`, and what kind of task they pose."""
+
+    name: str
+    xs: list[list[float]]
+    ys: list[float] = field(repr=False)
+    task: str  # "binary", "multiclass" or "regression"
+    nout: int  # model outputs the task needs: 1, the number of classes, or 1
+
+    @property
+    def nin(self) -> int:
+        return len(self.xs[0])
+
+    def __len__(self) -> int:
+        return len(self.xs)
+
+
+def _check(n: int, noise: float, minimum: int = 1) -> None:
+    if not isinstance(n, int) or isinstance(n, bool) or n < minimum:
+        raise ValueError(f"the number of samples must be an integer >= {minimum}, got {n!r}")
+    if not (isinstance(noise, (int, float)) and math.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+
+
+def _shuffled(
+    rng: random.Random, xs: list[list[float]], ys: list[float]
+) -> tuple[list[list[float]], list[float]]:
+    order = list(range(len(xs)))
+    rng.shuffle(order)
+    return [xs[i] for i in order], [ys[i] for i in order]
+
+
+def moons(n: int = 100, noise: float = 0.1, seed: int | None = 0) -> Dataset:
+    """Two interleaving half circles (class 0 on top, class 1 below), with Gaussian noise.
+
+    Half the points (rounded down) lie on the upper arc (cos t, sin t), t in [0, π]; the rest on
+    the lower arc (1 - cos t, 0.5 - sin t); then each coordinate gets N(0, noise²) added.
+    """
+    _check(n, noise, minimum=2)
+    rng = random.Random(seed)
+    n_top = n // 2
+    n_bottom = n - n_top
+    xs: list[list[float]] = []
+    ys: list[float] = []
+    for count, label in ((n_top, 0), (n_bottom, 1)):
+        for i in range(count):
+            t = math.pi * i / (count - 1) if count > 1 else 0.0
+            x, y = (math.cos(t), math.sin(t)) if label == 0 else (1.0 - math.cos(t), 0.5 - math.sin(t))
+            xs.append([x + rng.gauss(0.0, noise), y + rng.gauss(0.0, noise)])
+            ys.append(label)
+    xs, ys = _shuffled(rng, xs, ys)
+    return Dataset("moons", xs, ys, task="binary", nout=1)
+
+
+def blobs(n: int = 100, noise: float = 0.5, seed: int | None = 0, *, centers: int = 3) -> Dataset:
+    """`centers` round clusters (classes 0..centers-1) at radius 2 around the origin, std `noise`."""
+    _check(n, noise)
+    if not isinstance(centers, int) or centers < 2:
+        raise ValueError(f"blobs needs at least 2 centers, got {centers!r}")
+    rng = random.Random(seed)
+    xs: list[list[float]] = []
+    ys: list[float] = []
+    for i in range(n):
+        label = i % centers  # classes as balanced as n allows
+        angle = 2.0 * math.pi * label / centers
+        xs.append(
+            [2.0 * math.cos(angle) + rng.gauss(0.0, noise), 2.0 * math.sin(angle) + rng.gauss(0.0, noise)]
+        )
+        ys.append(label)
+    xs, ys = _shuffled(rng, xs, ys)
+    return Dataset("blobs", xs, ys, task="multiclass", nout=centers)
+
+
+def xor(n: int = 100, noise: float = 0.2, seed: int | None = 0) -> Dataset:
+    """Four clusters at (±1, ±1): class 1 where exactly one coordinate is negative (x1·x2 < 0)."""
+    _check(n, noise)
+    rng = random.Random(seed)
+    corners = ((1.0, 1.0), (-1.0, -1.0), (1.0, -1.0), (-1.0, 1.0))  # the first two are class 0
+    xs: list[list[float]] = []
+    ys: list[float] = []
+    for i in range(n):
+        cx, cy = corners[i % 4]
+        xs.append([cx + rng.gauss(0.0, noise), cy + rng.gauss(0.0, noise)])
+        ys.append(0 if i % 4 < 2 else 1)
+    xs, ys = _shuffled(rng, xs, ys)
+    return Dataset("xor", xs, ys, task="binary", nout=1)
+
+
+def regression(n: int = 100, noise: float = 0.1, seed: int | None = 0) -> Dataset:
+    """y = sin(πx) + N(0, noise²) at n evenly spaced x in [-1, 1] (one input, one target)."""
+    _check(n, noise, minimum=2)
+    rng = random.Random(seed)
+    xs = [[-1.0 + 2.0 * i / (n - 1)] for i in range(n)]
+    ys = [math.sin(math.pi * x[0]) + rng.gauss(0.0, noise) for x in xs]
+    return Dataset("regression", xs, ys, task="regression", nout=1)
+
+
+DATASETS: dict[str, Callable[..., Dataset]] = {
+    "moons": moons,
+    "blobs": blobs,
+    "xor": xor,
+    "regression": regression,
+}
+
+
+def make_dataset(name: str, n: int = 100, *, noise: float | None = None, seed: int | None = 0) -> Dataset:
+    """A dataset by name (one of DATASETS); `noise=None` keeps that generator's default."""
+    if name not in DATASETS:
+        raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+    make = DATASETS[name]
+    return make(n, seed=seed) if noise is None else make(n, noise, seed)
