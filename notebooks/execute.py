@@ -1,0 +1,126 @@
+"""Execute the teaching notebooks top to bottom in a fresh kernel, and optionally save the results.
+
+    python notebooks/execute.py NOTEBOOK...                  # run; exit 1 with the failing cell on error
+    python notebooks/execute.py --in-place NOTEBOOK...       # run and write outputs back into each file
+    python notebooks/execute.py --in-place --figures docs NOTEBOOK...   # ... and export tagged plots
+
+Each notebook runs with nbclient in the `python3` kernel, in its own directory, with a per-cell
+timeout. What gets written back is what a reader should see on GitHub: the outputs and plots, the
+execution counts 1, 2, 3, ... and the kernelspec, but no timings, widget state, Python version or
+other metadata that would change from one machine or run to the next.
+
+A plot cell can name a file to export its (last) PNG output to, in its cell metadata:
+`{"micrograd_like": {"export": "optimizers.png"}}`. With `--figures DIR` those images are written
+into DIR, byte for byte the picture the notebook shows; nothing is written to disk otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+KERNEL = "python3"
+KERNELSPEC = {"name": KERNEL, "display_name": "Python 3 (ipykernel)", "language": "python"}
+# language_info keys that only select syntax highlighting; the rest (version, ...) vary by machine.
+LANGUAGE_INFO_KEYS = ("name", "codemirror_mode", "file_extension", "mimetype", "pygments_lexer")
+EXPORT_KEY = "micrograd_like"  # cell metadata namespace: {"micrograd_like": {"export": "name.png"}}
+CELL_TIMEOUT = 120  # seconds per cell; every notebook as a whole runs well under a minute
+
+
+class NotebookError(Exception):
+    """A notebook could not be read, executed or exported; the message says which and why."""
+
+
+def execute(path: Path, timeout: int = CELL_TIMEOUT) -> nbformat.NotebookNode:
+    """Run the notebook at `path` in a fresh `python3` kernel (cwd = its folder); return it executed."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError) as err:  # missing file, invalid JSON or not a notebook
+        raise NotebookError(f"{path}: cannot read the notebook: {err}") from err
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=KERNEL,
+        record_timing=False,  # no execution timestamps in cell metadata
+        resources={"metadata": {"path": str(path.parent.resolve())}},
+    )
+    try:
+        client.execute()
+    except CellTimeoutError as err:
+        raise NotebookError(f"{path}: a cell ran longer than {timeout} s:\n{err}") from err
+    except CellExecutionError as err:
+        raise NotebookError(f"{path}: a cell raised an error:\n{err}") from err
+    return strip_metadata(nb)
+
+
+def strip_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Keep only what a reader needs: kernelspec python3, highlighting info, our export tags."""
+    info = nb.metadata.get("language_info", {})
+    nb.metadata = nbformat.NotebookNode(
+        kernelspec=dict(KERNELSPEC),
+        language_info={key: info[key] for key in LANGUAGE_INFO_KEYS if key in info},
+    )
+    for cell in nb.cells:
+        kept = {key: cell.metadata[key] for key in (EXPORT_KEY, "tags") if key in cell.metadata}
+        cell.metadata = nbformat.NotebookNode(kept)
+        for output in cell.get("outputs", []):
+            if "metadata" in output:
+                output.metadata = nbformat.NotebookNode()  # e.g. per-image sizes that drift
+    return nb
+
+
+def exported_figures(nb: nbformat.NotebookNode) -> dict[str, bytes]:
+    """The PNG images of the cells tagged for export, by file name."""
+    figures: dict[str, bytes] = {}
+    for cell in nb.cells:
+        name = cell.metadata.get(EXPORT_KEY, {}).get("export")
+        if not name:
+            continue
+        pngs = [
+            out.data["image/png"] for out in cell.get("outputs", []) if "image/png" in out.get("data", {})
+        ]
+        if not pngs:
+            raise NotebookError(f"cell tagged to export {name!r} produced no PNG image")
+        figures[name] = base64.b64decode(pngs[-1])
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("notebooks", nargs="+", type=Path, metavar="NOTEBOOK")
+    parser.add_argument("--in-place", action="store_true", help="write the executed notebook back")
+    parser.add_argument("--figures", type=Path, metavar="DIR", help="export tagged plots as PNG into DIR")
+    parser.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell (default 120)")
+    args = parser.parse_args(argv)
+    failed = 0
+    for path in args.notebooks:
+        start = time.perf_counter()
+        try:
+            nb = execute(path, args.timeout)
+            figures = exported_figures(nb)
+        except NotebookError as err:
+            print(f"FAILED {err}", file=sys.stderr)
+            failed += 1
+            continue
+        if args.in_place:
+            nbformat.validate(nb)
+            nbformat.write(nb, path)
+        if args.figures:
+            args.figures.mkdir(parents=True, exist_ok=True)
+            for name, png in figures.items():
+                (args.figures / name).write_bytes(png)
+        done = ", written" if args.in_place else ""
+        exported = f", exported {', '.join(figures)}" if args.figures and figures else ""
+        print(f"ok {path} ({time.perf_counter() - start:.1f} s{done}{exported})")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

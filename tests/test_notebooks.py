@@ -1,0 +1,86 @@
+"""The teaching notebooks run top to bottom, and are committed executed, clean and readable.
+
+Each notebook is executed in a fresh `python3` kernel by `notebooks/execute.py` (the same code
+`make notebooks` uses), so a notebook that stops working with the library fails here by name.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+NOTEBOOKS = [
+    "01_worked_example.ipynb",
+    "02_gradient_descent.ipynb",
+    "03_optimizers.ipynb",
+    "04_training_an_mlp.ipynb",
+]
+
+
+def _load_runner() -> ModuleType:
+    """notebooks/execute.py is a script, not part of the package: load it from its path."""
+    spec = importlib.util.spec_from_file_location("notebooks_execute", NOTEBOOK_DIR / "execute.py")
+    assert spec is not None and spec.loader is not None, "notebooks/execute.py is missing"
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+runner = _load_runner()
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_runs_top_to_bottom(name: str) -> None:
+    executed = runner.execute(NOTEBOOK_DIR / name)  # raises NotebookError naming the failing cell
+    errors = [out for cell in executed.cells for out in cell.get("outputs", []) if out.output_type == "error"]
+    assert not errors
+    assert any(_images(cell) for cell in executed.cells), f"{name} draws no plot"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_is_committed_executed_and_clean(name: str) -> None:
+    raw = json.loads((NOTEBOOK_DIR / name).read_text(encoding="utf-8"))
+    nb = nbformat.reads(json.dumps(raw), as_version=4)
+    nbformat.validate(nb)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert code, f"{name} has no code cells"
+    # executed in one fresh kernel, in order: counts 1, 2, 3, ... with no cell skipped
+    assert [cell.execution_count for cell in code] == list(range(1, len(code) + 1))
+    assert any(cell.outputs for cell in code), f"{name} was committed without outputs"
+    assert any(_images(cell) for cell in code), f"{name} was committed without its plots"
+    for cell in code:
+        assert not [out for out in cell.outputs if out.output_type == "error"], f"{name}: an error output"
+    # nothing volatile or personal: the kernelspec, highlighting info and our export tags only
+    assert nb.metadata.kernelspec.name == "python3"
+    assert set(nb.metadata) <= {"kernelspec", "language_info"}
+    assert "version" not in nb.metadata.get("language_info", {})
+    for cell in nb.cells:
+        assert set(cell.metadata) <= {"micrograd_like", "tags"}, f"{name}: volatile cell metadata"
+
+
+def test_docs_figures_are_the_committed_notebook_plots() -> None:
+    """docs/*.png (shown in the README) are byte for byte the plots in the committed notebooks."""
+    exported: dict[str, bytes] = {}
+    for notebook in NOTEBOOKS:
+        figures = runner.exported_figures(nbformat.read(NOTEBOOK_DIR / notebook, as_version=4))
+        assert not set(figures) & set(exported), f"two cells export to the same file: {sorted(figures)}"
+        exported.update(figures)
+    assert exported, "no plot cell is tagged for export to docs/"
+    for name, png in exported.items():
+        assert png.startswith(b"\x89PNG")
+        assert (ROOT / "docs" / name).read_bytes() == png, f"docs/{name} is stale: run `make notebooks`"
+
+
+def test_no_checkpoints() -> None:
+    assert not list(NOTEBOOK_DIR.rglob(".ipynb_checkpoints")), "remove notebooks/.ipynb_checkpoints"
+
+
+def _images(cell: nbformat.NotebookNode) -> list[str]:
+    return [out.data["image/png"] for out in cell.get("outputs", []) if "image/png" in out.get("data", {})]
