@@ -1,0 +1,159 @@
+"""Render DOT graphs to SVG, PNG, PDF or DOT files, with or without Graphviz installed.
+
+Two renderers read the same DOT source:
+
+- "native": Graphviz's own `dot` program, used whenever it is on PATH (every format, PDF included);
+- "embedded": the `graphviz-pure` program that pip installs with this package (a static Rust port
+  of Graphviz's dot layout: svg, png, jpeg, dot, json, plain; no pdf), so pictures render on a
+  machine with nothing but pip.
+
+`renderer="auto"` takes the native program if it is installed and the embedded one otherwise.
+Why graphviz-pure and not a WebAssembly Graphviz: see docs/rendering.md.
+
+    >>> svg = render_svg('digraph { a -> b }', renderer="embedded")
+    >>> svg.lstrip().startswith("<?xml") and "</svg>" in svg
+    True
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sysconfig
+import tempfile
+from pathlib import Path
+from typing import Literal, Protocol
+
+Renderer = Literal["auto", "native", "embedded"]
+
+# What each program can write (Graphviz's -T names). "dot" is not listed: DOT output is the source
+# itself and needs no program.
+NATIVE_FORMATS = frozenset({"svg", "png", "pdf", "jpeg", "jpg", "gif", "ps", "eps", "json", "plain", "xdot"})
+EMBEDDED_FORMATS = frozenset({"svg", "png", "jpeg", "jpg", "json", "plain", "xdot"})
+SOURCE_FORMATS = frozenset({"dot", "gv"})
+FORMATS = NATIVE_FORMATS | EMBEDDED_FORMATS | SOURCE_FORMATS
+
+INSTALL_HINT = (
+    "install Graphviz (Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew install graphviz; "
+    "conda: conda install -c conda-forge graphviz) or write SVG/PNG instead, which work without it"
+)
+
+
+class RenderError(RuntimeError):
+    """A graph could not be rendered: unknown format, missing program, bad path or a failed layout."""
+
+
+class HasSource(Protocol):
+    """Anything with DOT text in `.source`, such as a `graphviz.Digraph`."""
+
+    @property
+    def source(self) -> str: ...
+
+
+def _native_program() -> str | None:
+    return shutil.which("dot")
+
+
+def _embedded_program() -> str | None:
+    # pip puts the binary next to this interpreter's scripts (a venv's bin/), which may not be on PATH
+    return shutil.which("graphviz-pure", path=sysconfig.get_path("scripts")) or shutil.which("graphviz-pure")
+
+
+def available_renderers() -> dict[str, str]:
+    """The renderers found on this machine, native first: {"native": "/usr/bin/dot", "embedded": ...}."""
+    found = {"native": _native_program(), "embedded": _embedded_program()}
+    return {name: program for name, program in found.items() if program is not None}
+
+
+def _source(graph: HasSource | str) -> str:
+    return graph if isinstance(graph, str) else graph.source
+
+
+def _check_format(format: str) -> str:
+    fmt = format.lower().lstrip(".")
+    if fmt not in FORMATS:
+        known = ", ".join(sorted(FORMATS))
+        raise RenderError(f"unknown format {format!r}: use one of {known}")
+    return fmt
+
+
+def _choose(fmt: str, renderer: str) -> tuple[str, str]:
+    """(renderer name, program path) that can write `fmt`, or a RenderError that says what to do."""
+    if renderer not in ("auto", "native", "embedded"):
+        raise RenderError(f"unknown renderer {renderer!r}: use 'auto', 'native' or 'embedded'")
+    native, embedded = _native_program(), _embedded_program()
+    if renderer in ("auto", "native") and native is not None and fmt in NATIVE_FORMATS:
+        return "native", native
+    if renderer == "native":
+        if native is None:
+            raise RenderError(f"Graphviz's dot program is not on PATH: {INSTALL_HINT}")
+        raise RenderError(f"Graphviz's dot cannot write {fmt!r} here")
+    if fmt not in EMBEDDED_FORMATS:
+        raise RenderError(
+            f"{fmt.upper()} needs Graphviz's dot program, which is not on PATH "
+            f"(the embedded renderer writes {', '.join(sorted(EMBEDDED_FORMATS))}): {INSTALL_HINT}"
+        )
+    if embedded is None:
+        hint = "reinstall micrograd-like (pip install graphviz-pure)"
+        raise RenderError(f"the embedded renderer graphviz-pure is not installed: {hint}, or {INSTALL_HINT}")
+    return "embedded", embedded
+
+
+def render_bytes(graph: HasSource | str, format: str = "svg", renderer: Renderer = "auto") -> bytes:
+    """The graph drawn in `format` ("svg", "png", "pdf", "dot", ...), as bytes."""
+    fmt = _check_format(format)
+    source = _source(graph)
+    if fmt in SOURCE_FORMATS:
+        return source.encode("utf-8")
+    name, program = _choose(fmt, renderer)
+    # DOT goes in on stdin (no temporary file); -q keeps harmless layout warnings off stderr.
+    done = subprocess.run(
+        [program, "-q", f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, check=False
+    )
+    if done.returncode != 0 or not done.stdout:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        why = detail[0] if detail else f"exit code {done.returncode}, no output"
+        raise RenderError(f"the {name} renderer ({program}) could not draw the graph as {fmt}: {why}")
+    return done.stdout
+
+
+def render_svg(graph: HasSource | str, renderer: Renderer = "auto") -> str:
+    """The graph as SVG text (with the native `dot` if installed, else the embedded renderer)."""
+    return render_bytes(graph, "svg", renderer).decode("utf-8")
+
+
+def render(
+    graph: HasSource | str,
+    path: str | os.PathLike[str],
+    format: str | None = None,
+    renderer: Renderer = "auto",
+) -> Path:
+    """Draw the graph into `path` (format from its suffix unless given) and return the path.
+
+    The file appears whole or not at all: it is written to a temporary file beside it, then renamed.
+    """
+    target = Path(path)
+    if format is None:
+        if not target.suffix:
+            raise RenderError(f"{str(target)!r} has no suffix: name the format (.svg, .png, .pdf, .dot)")
+        format = target.suffix
+    data = render_bytes(graph, format, renderer)
+    directory = target.parent
+    if not directory.is_dir():
+        raise RenderError(f"cannot write {str(target)!r}: directory {str(directory)!r} does not exist")
+    if target.is_dir():
+        raise RenderError(f"cannot write {str(target)!r}: it is a directory")
+    try:
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
+            os.chmod(temporary, 0o644)  # mkstemp makes 0600 files; a picture is for everyone to read
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise RenderError(f"cannot write {str(target)!r}: {error.strerror or error}") from None
+    return target
