@@ -88,7 +88,9 @@ def parse_assignments(items: Sequence[str]) -> dict[str, float]:
         try:
             number = float(text)
         except ValueError:
-            raise ValueError(f"{item!r}: {text.strip()!r} is not a number") from None
+            raise ValueError(
+                f"{item!r}: {text.strip()!r} is not a number (NAME=VALUE, NAME one of {_valid_names()})"
+            ) from None
         values.update(check_values({name: number}))
     return values
 
