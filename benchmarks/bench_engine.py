@@ -6,7 +6,7 @@ SGD update. The model and step below are written once against a generic `Value` 
 unchanged on both engines, from the same data and the same initial weights, in one process.
 
     python benchmarks/bench_engine.py            # full run (about a minute)
-    python benchmarks/bench_engine.py --quick    # 2 timed steps, smaller deep-graph runs
+    python benchmarks/bench_engine.py --quick    # smoke run: 2 timed steps, a 100,000-long chain
     python benchmarks/bench_engine.py --json results.json
 
 It prints a Markdown table (ready for the README), checks that both engines give the same loss
@@ -279,6 +279,7 @@ def bytes_per_node(engine: Engine, cfg: Config) -> tuple[float, int]:
 
 @dataclass
 class DeepRun:
+    size: int  # products in the chain, or terms in the sum
     nodes: int
     build_s: float
     backward_s: float
@@ -300,7 +301,7 @@ def deep_chain(n: int, factor: float = 1.0000001) -> DeepRun:
         expected *= factor  # the same products backward forms, in the same order
     nodes = n + 2  # n products, x0 and c
     del x
-    return DeepRun(nodes, built - start, done - built, x0.grad == expected)
+    return DeepRun(n, nodes, built - start, done - built, x0.grad == expected)
 
 
 def deep_sum(n: int) -> DeepRun:
@@ -311,7 +312,7 @@ def deep_sum(n: int) -> DeepRun:
     built = time.perf_counter()
     total.backward()
     done = time.perf_counter()
-    return DeepRun(2 * n + 1, built - start, done - built, all(x.grad == 1.0 for x in xs))
+    return DeepRun(n, 2 * n + 1, built - start, done - built, all(x.grad == 1.0 for x in xs))
 
 
 def micrograd_chain_outcome(depth: int) -> str:
@@ -344,6 +345,7 @@ class Results:
     gc_thresholds: tuple[int, ...]
     config: dict[str, Any]
     steps: int
+    rounds: int
     agreement: Agreement | None = None
     times: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # engine -> gc on/off -> s
     memory: dict[str, tuple[float, int]] = field(default_factory=dict)  # engine -> (B/node, nodes)
@@ -381,17 +383,17 @@ def markdown(r: Results, ours_name: str, theirs_name: str | None) -> str:
         theirs_b, _ = r.memory[str(theirs_name)]
         row += f" {theirs_b:.0f} B | **{theirs_b / mine_b:.1f}× smaller** |"
     rows.append(row)
-    for label, run in (("chain x·c", r.chain), ("sum of leaves", r.wide_sum)):
+    for what, run in (("chain x = x·c, {:,} deep", r.chain), ("sum of {:,} leaves", r.wide_sum)):
         if run is None:
             continue
         status = "ok" if run.ok else "WRONG GRADIENT"
         row = (
-            f"| {label}, {run.nodes:,} nodes: build + backward | {_fmt_s(run.build_s)} + "
-            f"{_fmt_s(run.backward_s)}, {status} |"
+            f"| {what.format(run.size)} ({run.nodes:,} nodes): build + backward |"
+            f" {_fmt_s(run.build_s)} + {_fmt_s(run.backward_s)}, {status} |"
         )
         if has_theirs:
             outcome = ", ".join(f"{o} at depth {int(d):,}" for d, o in r.micrograd_chain.items())
-            row += f" {outcome if label.startswith('chain') else 'not run'} | |"
+            row += f" {outcome if run is r.chain else 'not run'} | |"
         rows.append(row)
     if r.agreement is not None:
         a = r.agreement
@@ -402,7 +404,8 @@ def markdown(r: Results, ours_name: str, theirs_name: str | None) -> str:
             f" ({a.max_rel_diff:.1e} relative) |"
         )
         rows.append(row)
-    timed = f"{r.steps} timed steps after 1 warm-up, per engine"
+    blocks = "1 block" if r.rounds == 1 else f"{r.rounds} blocks alternating engines"
+    timed = f"{r.steps} timed steps per engine ({blocks}, each after 1 warm-up step)"
     foot = (
         f"\nPython {r.python}, {r.machine}; GC thresholds {r.gc_thresholds}; {timed}; "
         f"{r.config['n_points']} moons points, MLP {'-'.join(map(str, r.config['sizes']))}."
@@ -417,15 +420,23 @@ def _machine() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--steps", type=int, default=5, help="timed training steps per engine (default 5)")
-    parser.add_argument("--quick", action="store_true", help="smoke run: 2 steps, 100,000-node deep graphs")
+    parser.add_argument("--steps", type=int, default=10, help="timed training steps per engine (default 10)")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="blocks the steps are split into, engines alternating"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: 2 steps in 1 block, 100,000-long chain"
+    )
     parser.add_argument("--chain", type=int, default=1_000_000, help="length of the deep chain")
     parser.add_argument("--sum-terms", type=int, default=100_000, help="terms of the wide sum")
     parser.add_argument("--json", metavar="PATH", help="also save the raw numbers as JSON")
     args = parser.parse_args(argv)
-    if args.steps < 1 or args.chain < 1 or args.sum_terms < 1:
-        parser.error("--steps, --chain and --sum-terms must be positive")
-    steps, chain_n = (2, min(args.chain, 100_000)) if args.quick else (args.steps, args.chain)
+    if min(args.steps, args.rounds, args.chain, args.sum_terms) < 1:
+        parser.error("--steps, --rounds, --chain and --sum-terms must be positive")
+    steps, rounds, chain_n = (
+        (2, 1, min(args.chain, 100_000)) if args.quick else (args.steps, args.rounds, args.chain)
+    )
+    rounds = min(rounds, steps)
 
     cfg = Config()
     mine, theirs = ours(), micrograd_engine()
@@ -436,15 +447,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc_thresholds=gc.get_threshold(),
         config=asdict(cfg),
         steps=steps,
+        rounds=rounds,
     )
     if theirs is not None:
         r.agreement = compare_engines(mine, theirs, cfg)
     for engine in engines:
-        r.times[engine.name] = {}
+        r.times[engine.name] = {"gc_on": [], "gc_off": []}
     for key, enabled in (("gc_on", True), ("gc_off", False)):
-        for engine in engines:  # each engine's block in sequence, gc.collect() between
-            print(f"timing {engine.name} ({key}) ...", file=sys.stderr)
-            r.times[engine.name][key] = time_steps(engine, cfg, steps, gc_enabled=enabled)
+        # blocks alternate between engines (gc.collect() between them), so a change in the
+        # machine's load during the run falls on both engines alike
+        for block in range(rounds):
+            block_steps = steps // rounds + (block < steps % rounds)
+            for engine in engines:
+                print(f"timing {engine.name} ({key}, block {block + 1}/{rounds}) ...", file=sys.stderr)
+                r.times[engine.name][key] += time_steps(engine, cfg, block_steps, gc_enabled=enabled)
     for engine in engines:
         r.memory[engine.name] = bytes_per_node(engine, cfg)
     print("deep graphs ...", file=sys.stderr)

@@ -233,6 +233,7 @@ def test_markdown_table_reports_medians_and_ratios() -> None:
         gc_thresholds=(700, 10, 10),
         config={"n_points": 100, "sizes": (2, 16, 16, 1)},
         steps=3,
+        rounds=1,
     )
     r.times = {
         "ours": {"gc_on": [0.1, 0.3, 0.2], "gc_off": [0.05, 0.05, 0.05]},
