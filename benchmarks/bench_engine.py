@@ -343,6 +343,7 @@ class Results:
     python: str
     machine: str
     gc_thresholds: tuple[int, ...]
+    load_average: float  # 1-minute load at the start: other processes on the machine skew timings
     config: dict[str, Any]
     steps: int
     rounds: int
@@ -407,7 +408,8 @@ def markdown(r: Results, ours_name: str, theirs_name: str | None) -> str:
     blocks = "1 block" if r.rounds == 1 else f"{r.rounds} blocks alternating engines"
     timed = f"{r.steps} timed steps per engine ({blocks}, each after 1 warm-up step)"
     foot = (
-        f"\nPython {r.python}, {r.machine}; GC thresholds {r.gc_thresholds}; {timed}; "
+        f"\nPython {r.python}, {r.machine} (load average {r.load_average:.2f} at start);"
+        f" GC thresholds {r.gc_thresholds}; {timed}; "
         f"{r.config['n_points']} moons points, MLP {'-'.join(map(str, r.config['sizes']))}."
     )
     return "\n".join(rows) + "\n" + foot
@@ -445,6 +447,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         python=platform.python_version(),
         machine=_machine(),
         gc_thresholds=gc.get_threshold(),
+        load_average=os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan"),
         config=asdict(cfg),
         steps=steps,
         rounds=rounds,

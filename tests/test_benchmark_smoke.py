@@ -231,6 +231,7 @@ def test_markdown_table_reports_medians_and_ratios() -> None:
         python="3.x",
         machine="test box",
         gc_thresholds=(700, 10, 10),
+        load_average=0.5,
         config={"n_points": 100, "sizes": (2, 16, 16, 1)},
         steps=3,
         rounds=1,
@@ -244,5 +245,6 @@ def test_markdown_table_reports_medians_and_ratios() -> None:
     assert "| 0.200 s (min 0.100 s) | 2.000 s (min 1.500 s) | **10.0× faster** |" in table
     assert "**4.0× faster**" in table  # 0.2 s / 50 ms
     assert "| 140 B | 700 B | **5.0× smaller** |" in table
+    assert "(load average 0.50 at start)" in table and "GC thresholds (700, 10, 10)" in table
     alone = bench.markdown(r, "ours", None)
     assert "theirs" not in alone and "ratio" not in alone
