@@ -74,7 +74,7 @@ def _check_format(format: str) -> str:
     fmt = format.lower().lstrip(".")
     if fmt not in FORMATS:
         known = ", ".join(sorted(FORMATS))
-        raise RenderError(f"unknown format {format!r}: use one of {known}")
+        raise RenderError(f"unknown format {fmt!r}: use one of {known}")
     return fmt
 
 
@@ -89,6 +89,8 @@ def _choose(fmt: str, renderer: str) -> tuple[str, str]:
         if native is None:
             raise RenderError(f"Graphviz's dot program is not on PATH: {INSTALL_HINT}")
         raise RenderError(f"Graphviz's dot cannot write {fmt!r} here")
+    if fmt not in EMBEDDED_FORMATS and native is not None:  # renderer == "embedded"
+        raise RenderError(f"the embedded renderer cannot write {fmt.upper()}: use the native one (dot)")
     if fmt not in EMBEDDED_FORMATS:
         raise RenderError(
             f"{fmt.upper()} needs Graphviz's dot program, which is not on PATH "
