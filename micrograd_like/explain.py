@@ -106,7 +106,9 @@ class Explanation:
         return f"<Explanation {self.name} = {self.total!r} over {len(self.paths)} path(s)>"
 
     def __str__(self) -> str:
-        f = lambda x: fmt(x, self.digits)
+        def f(x: float) -> str:
+            return fmt(x, self.digits)
+
         if not self.paths:
             return f"{self.name} = 0.0: no path leads from {self.root_name} to {self.param_name}"
         if self.root is self.param:

@@ -18,6 +18,7 @@ gradients from `backward()`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,8 +44,7 @@ def walkthrough(ex: WorkedExample, param: str = "w[2]12", *, digits: int | None 
     """
     if param not in WEIGHT_NAMES:
         raise ValueError(f"unknown weight {param!r}; valid weights: {', '.join(WEIGHT_NAMES)}")
-    f = lambda x: fmt(x, digits)
-    p = lambda x: f"({f(x)})" if x < 0 else f(x)  # a negative number inside a formula
+    f, p = _formatters(digits)
     v = {name: node.data for name, node in ex.nodes.items()}
     lr = ex.lr
     after = ex.after_update()  # runs backward() on ex, so ex's gradients are filled from here on
@@ -126,7 +126,22 @@ def walkthrough(ex: WorkedExample, param: str = "w[2]12", *, digits: int | None 
     return [intro, forward, loss, chain, update, every, final]
 
 
-def _chain_steps(ex: WorkedExample, param: str, f: Any, p: Any) -> list[str]:
+Format = Callable[[float], str]
+
+
+def _formatters(digits: int | None) -> tuple[Format, Format]:
+    """f(x): a number as printed; p(x): the same, in parentheses when negative (inside a formula)."""
+
+    def f(x: float) -> str:
+        return fmt(x, digits)
+
+    def p(x: float) -> str:
+        return f"({f(x)})" if x < 0 else f(x)
+
+    return f, p
+
+
+def _chain_steps(ex: WorkedExample, param: str, f: Format, p: Format) -> list[str]:
     """One step per factor of the chain, each with its formula, its number and the running product."""
     explanation = ex.chain(param)
     (path,) = explanation.paths  # each weight of this network has exactly one path from L
@@ -160,7 +175,7 @@ def _chain_steps(ex: WorkedExample, param: str, f: Any, p: Any) -> list[str]:
     return steps
 
 
-def _formula(top: str, bottom: str, v: dict[str, float], f: Any, p: Any) -> tuple[str, str]:
+def _formula(top: str, bottom: str, v: dict[str, float], f: Format, p: Format) -> tuple[str, str]:
     """A plain-words lead for one factor, and its formula (the post's, then with the numbers in)."""
     if top == "L":  # through ŷ − y and the square
         return (
@@ -185,7 +200,7 @@ def _input_of(weight: str) -> str:
     return f"x{k}" if layer == "1" else f"z[1]{k}"
 
 
-def _naming_note(weight: str, v: dict[str, float], f: Any) -> str:
+def _naming_note(weight: str, v: dict[str, float], f: Format) -> str:
     k = weight[-1]
     return (
         f"  Naming note: the post says “in the weight w[2]12 is z[1]1”. Here w[l]jk connects unit k\n"

@@ -220,7 +220,7 @@ def test_random_graphs_sum_over_paths_is_the_gradient(
     def f(x: float) -> float:  # the same program with param moved: the finite-difference oracle
         moved = list(leaves)
         moved[which] = x
-        return run(program, moved, labelled)[-1].data
+        return float(run(program, moved, labelled)[-1].data)
 
     h = 1e-5
     estimate = (f(leaves[which] + h) - f(leaves[which] - h)) / (2 * h)

@@ -72,10 +72,10 @@ def test_each_edge_is_local_times_upstream_with_hand_locals() -> None:
 )
 def test_applying_the_steps_gives_exactly_what_backward_gives(params: dict[str, float]) -> None:
     ex = build(params)
-    trace = {name: None for name in ex.nodes}
+    trace: dict[str, float | None] = dict.fromkeys(ex.nodes)
     for step in ex.steps():
         if step.node.label:
-            trace[step.node.label] = step.upstream  # type: ignore[assignment]
+            trace[step.node.label] = step.upstream
     stepped = {name: node.grad for name, node in ex.nodes.items()}
     assert trace == stepped  # a node's upstream, when its turn comes, is its final gradient
     ex.backward()
