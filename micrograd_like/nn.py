@@ -13,7 +13,7 @@ than 9 inputs or units, j and k are separated by a comma (`w[2]1,12`) so no two 
     ...                      "w[2]11": -0.70, "w[2]12": 0.35})
     >>> y_hat = net([1.0, 1.0])  # one output unit: one Value, not a list
     >>> round(y_hat.data, 6)
-    -0.118923
+    0.305657
 
 A neuron computes s = w1·x1 + w2·x2 + ... (+ b) as a left fold from the first product (no `0 +`
 node, no bias node without a bias), then z = activation(s) once; for "linear", z is s itself.
@@ -22,6 +22,7 @@ node, no bias node without a bias), then z = activation(s) once; for "linear", z
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import numbers
@@ -310,10 +311,8 @@ class MLP(Module):
                 os.fsync(f.fileno())
             os.replace(tmp, path)
         except BaseException:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
             raise
 
     @classmethod

@@ -1,0 +1,199 @@
+"""Train a model on a dataset: `fit` runs gradient descent with a progress bar and returns the history.
+
+Each epoch does forward → cost J = mean loss → `zero_grad()` → `backward()` → `optimizer.step()`,
+over the whole set or over shuffled mini-batches. The progress bar is tqdm's (`tqdm.auto`: a widget
+in notebooks, text in terminals); `progress=False` turns it off, `None` shows it only on a terminal.
+
+    >>> from micrograd_like.data import xor
+    >>> from micrograd_like.nn import MLP
+    >>> from micrograd_like.optim import Adam
+    >>> data = xor(40, seed=1)
+    >>> model = MLP(2, [8, 1], output_activation="linear", seed=1)
+    >>> history = fit(model, data, Adam(model.parameters(), lr=0.05), epochs=60, progress=False)
+    >>> history.final_accuracy
+    1.0
+
+Losses by name (`LOSSES`): "bce_logits" (one logit, labels 0/1), "logistic" (one probability,
+labels 0/1), "hinge" (one score, labels 0/1 read as -1/+1), "softmax_ce" (one logit per class),
+"mse" (regression). The default follows the dataset's task: bce_logits, softmax_ce or mse.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import losses
+from .data import Dataset
+from .engine import Value, no_grad
+from .nn import MLP
+from .optim import Optimizer
+
+PerSample = Callable[[list[Value], float], Value]  # (model outputs, target) -> loss
+Predict = Callable[[list[float]], float]  # output values -> predicted class
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A per-sample loss and, for classifiers, how outputs become a predicted class."""
+
+    name: str
+    per_sample: PerSample
+    predict: Predict | None  # None: a regression loss (no accuracy)
+    tasks: tuple[str, ...]
+
+
+def _argmax(xs: list[float]) -> float:
+    return float(max(range(len(xs)), key=xs.__getitem__))
+
+
+LOSSES: dict[str, Loss] = {
+    "bce_logits": Loss(
+        "bce_logits",
+        lambda out, y: losses.bce_with_logits(out[0], y),
+        lambda out: 1.0 if out[0] > 0.0 else 0.0,  # σ(s) > 0.5 exactly when s > 0
+        ("binary",),
+    ),
+    "logistic": Loss(
+        "logistic",
+        lambda out, y: losses.logistic_loss(out[0], y),
+        lambda out: 1.0 if out[0] > 0.5 else 0.0,
+        ("binary",),
+    ),
+    "hinge": Loss(
+        "hinge",
+        lambda out, y: losses.hinge(out[0], 1 if y > 0 else -1),
+        lambda out: 1.0 if out[0] > 0.0 else 0.0,
+        ("binary",),
+    ),
+    "softmax_ce": Loss(
+        "softmax_ce",
+        lambda out, y: losses.softmax_cross_entropy(out, int(y)),
+        _argmax,
+        ("multiclass",),
+    ),
+    "mse": Loss("mse", lambda out, y: losses.squared_error(out[0], y), None, ("regression",)),
+}
+
+DEFAULT_LOSS = {"binary": "bce_logits", "multiclass": "softmax_ce", "regression": "mse"}
+
+
+@dataclass
+class History:
+    """What `fit` saw: the cost (and accuracy, for classifiers) of each epoch before its update,
+    and both measured once more on the whole set after the last update."""
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    final_loss: float = float("nan")
+    final_accuracy: float | None = None
+
+
+def accuracy(predicted: Sequence[float], labels: Sequence[float]) -> float:
+    """Fraction of predicted classes equal to the labels.
+
+    >>> accuracy([1, 0, 1, 1], [1, 0, 0, 1])
+    0.75
+    """
+    if len(predicted) != len(labels):
+        raise ValueError(
+            f"accuracy needs as many predictions as labels, got {len(predicted)} and {len(labels)}"
+        )
+    if not labels:
+        raise ValueError("accuracy of no samples is undefined")
+    return sum(p == y for p, y in zip(predicted, labels)) / len(labels)
+
+
+def _loss_for(data: Dataset, loss: str | Loss | None) -> Loss:
+    if loss is None:
+        return LOSSES[DEFAULT_LOSS[data.task]]
+    if isinstance(loss, Loss):
+        return loss
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+    chosen = LOSSES[loss]
+    if data.task not in chosen.tasks:
+        raise ValueError(f"loss {loss!r} does not fit a {data.task} dataset ({data.name})")
+    return chosen
+
+
+def evaluate(model: MLP, data: Dataset, loss: str | Loss | None = None) -> tuple[float, float | None]:
+    """(cost J, accuracy or None) of the model on the whole set, without building a graph."""
+    chosen = _loss_for(data, loss)
+    with no_grad():
+        outs = [model.outputs(x) for x in data.xs]
+        j = losses.cost([chosen.per_sample(o, y) for o, y in zip(outs, data.ys)]).data
+    if chosen.predict is None:
+        return j, None
+    predict = chosen.predict
+    return j, accuracy([predict([v.data for v in o]) for o in outs], data.ys)
+
+
+def _progress_bar(total: int, progress: bool | None, desc: str) -> Any:
+    from tqdm.auto import tqdm
+
+    # disable=None: tqdm shows the bar only when stderr is a terminal (or in a notebook)
+    return tqdm(total=total, desc=desc, unit="epoch", disable=None if progress is None else not progress)
+
+
+def fit(
+    model: MLP,
+    data: Dataset,
+    optimizer: Optimizer,
+    *,
+    epochs: int = 100,
+    loss: str | Loss | None = None,
+    batch_size: int | None = None,
+    progress: bool | None = None,
+    seed: int | None = 0,
+) -> History:
+    """Train `model` on `data` for `epochs` passes; returns the `History`.
+
+    `batch_size=None` uses the whole set per step (one step per epoch); otherwise each epoch
+    shuffles the samples (with `random.Random(seed)`) and steps once per batch.
+    """
+    if not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
+    if data.nin != model.nin or data.nout != model.nouts[-1]:
+        raise ValueError(
+            f"{model!r} takes {model.nin} inputs and gives {model.nouts[-1]} outputs; "
+            f"{data.name} has {data.nin} inputs and needs {data.nout} outputs"
+        )
+    chosen = _loss_for(data, loss)
+    predict = chosen.predict
+    rng = random.Random(seed)
+    order = list(range(len(data.xs)))
+    size = batch_size or len(order)
+    history = History()
+    bar = _progress_bar(epochs, progress, data.name)
+    try:
+        for _ in range(epochs):
+            if batch_size is not None:
+                rng.shuffle(order)
+            epoch_loss, hits = 0.0, 0
+            for start in range(0, len(order), size):
+                batch = order[start : start + size]
+                outs = [model.outputs(data.xs[i]) for i in batch]
+                j = losses.cost([chosen.per_sample(o, data.ys[i]) for o, i in zip(outs, batch)])
+                optimizer.zero_grad()
+                j.backward()
+                optimizer.step()
+                epoch_loss += j.data * len(batch)
+                if predict is not None:
+                    hits += sum(predict([v.data for v in o]) == data.ys[i] for o, i in zip(outs, batch))
+                del outs, j  # free this graph now, before the next one is built
+            history.loss.append(epoch_loss / len(order))
+            postfix = {"loss": f"{history.loss[-1]:.4f}"}
+            if predict is not None:
+                history.accuracy.append(hits / len(order))
+                postfix["acc"] = f"{history.accuracy[-1]:.0%}"
+            bar.set_postfix(postfix, refresh=False)
+            bar.update(1)
+    finally:
+        bar.close()
+    history.final_loss, history.final_accuracy = evaluate(model, data, chosen)
+    return history
