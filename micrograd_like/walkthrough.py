@@ -205,8 +205,9 @@ def _naming_note(weight: str, v: dict[str, float], f: Format) -> str:
     return (
         f"  Naming note: the post says “in the weight w[2]12 is z[1]1”. Here w[l]jk connects unit k\n"
         f"  of layer l−1 to unit j of layer l, so {weight} multiplies z[1]{k} and ds[2]/d{weight} = z[1]{k}\n"
-        f"  (s[2] = w[2]11·z[1]1 + w[2]12·z[1]2). The post's sentence numbers the weight the other way\n"
-        f"  round; in this naming the weight on z[1]1 is w[2]11, whose factor is z[1]1 = {f(v['z[1]1'])}."
+        f"  (s[2] = w[2]11·z[1]1 + w[2]12·z[1]2). The post pairs w[2]12 with z[1]1 under another\n"
+        f"  numbering (or by a slip); in this naming the weight on z[1]1 is w[2]11, and\n"
+        f"  ds[2]/dw[2]11 = z[1]1 = {f(v['z[1]1'])}."
     )
 
 
