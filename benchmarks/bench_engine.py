@@ -224,11 +224,15 @@ def compare_engines(a: Engine, b: Engine, cfg: Config) -> Agreement:
 # --- speed: seconds per training step ------------------------------------------------------------
 
 
-def time_steps(engine: Engine, cfg: Config, steps: int, *, gc_enabled: bool) -> list[float]:
-    """Seconds for each of `steps` training steps, after one warm-up step.
+def time_steps(
+    engine: Engine, cfg: Config, steps: int, *, gc_enabled: bool
+) -> tuple[list[float], list[float]]:
+    """(CPU seconds, wall-clock seconds) for each of `steps` training steps, after one warm-up step.
 
     The cycle collector is left at CPython's defaults (or disabled, for the secondary row), and
     `gc.collect()` runs before and after, untimed, so no engine pays for the other's garbage.
+    CPU time is this process's own (collections included): on an idle machine it equals the wall
+    time, and on a busy one it leaves out the time other processes held the CPU.
     """
     points, labels = make_moons(cfg.n_points, cfg.noise, cfg.seed)
     model = MLP(engine, cfg.sizes, initial_weights(cfg.sizes, cfg.seed))
@@ -238,16 +242,17 @@ def time_steps(engine: Engine, cfg: Config, steps: int, *, gc_enabled: bool) -> 
         gc.disable()
     try:
         training_step(engine, model, points, labels, cfg)  # warm-up
-        times = []
+        cpu, wall = [], []
         for _ in range(steps):
-            start = time.perf_counter()
+            start_cpu, start_wall = time.process_time(), time.perf_counter()
             training_step(engine, model, points, labels, cfg)
-            times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+            wall.append(time.perf_counter() - start_wall)
     finally:
         if was_enabled:
             gc.enable()
         gc.collect()
-    return times
+    return cpu, wall
 
 
 # --- memory: bytes per node of the forward graph -------------------------------------------------
@@ -348,7 +353,8 @@ class Results:
     steps: int
     rounds: int
     agreement: Agreement | None = None
-    times: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # engine -> gc on/off -> s
+    # engine -> "gc_on"/"gc_off" (CPU seconds per step) or "gc_on_wall"/"gc_off_wall" -> seconds
+    times: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     memory: dict[str, tuple[float, int]] = field(default_factory=dict)  # engine -> (B/node, nodes)
     chain: DeepRun | None = None
     wide_sum: DeepRun | None = None
@@ -376,8 +382,8 @@ def markdown(r: Results, ours_name: str, theirs_name: str | None) -> str:
             row += f" {_fmt_s(median)} (min {_fmt_s(min(theirs))}) | **{ratio:.1f}× faster** |"
         rows.append(row)
 
-    step_row("training step, median (GC on, default thresholds)", "gc_on")
-    step_row("training step, median (GC off: what the cycle collector costs)", "gc_off")
+    step_row("training step, GC on (default thresholds): median CPU time (min)", "gc_on")
+    step_row("training step, GC off (what the collector costs): median CPU time (min)", "gc_off")
     mine_b, nodes = r.memory[ours_name]
     row = f"| forward graph, bytes per node ({nodes:,} nodes, tracemalloc) | {mine_b:.0f} B |"
     if has_theirs:
@@ -412,6 +418,12 @@ def markdown(r: Results, ours_name: str, theirs_name: str | None) -> str:
         f" GC thresholds {r.gc_thresholds}; {timed}; "
         f"{r.config['n_points']} moons points, MLP {'-'.join(map(str, r.config['sizes']))}."
     )
+    wall = ", ".join(
+        f"{name} {_fmt_s(statistics.median(r.times[name]['gc_on_wall']))}"
+        for name in (ours_name, theirs_name)
+        if name is not None
+    )
+    foot += f" Wall-clock medians, GC on: {wall}."
     return "\n".join(rows) + "\n" + foot
 
 
@@ -455,7 +467,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if theirs is not None:
         r.agreement = compare_engines(mine, theirs, cfg)
     for engine in engines:
-        r.times[engine.name] = {"gc_on": [], "gc_off": []}
+        r.times[engine.name] = {"gc_on": [], "gc_off": [], "gc_on_wall": [], "gc_off_wall": []}
     for key, enabled in (("gc_on", True), ("gc_off", False)):
         # blocks alternate between engines (gc.collect() between them), so a change in the
         # machine's load during the run falls on both engines alike
@@ -463,7 +475,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             block_steps = steps // rounds + (block < steps % rounds)
             for engine in engines:
                 print(f"timing {engine.name} ({key}, block {block + 1}/{rounds}) ...", file=sys.stderr)
-                r.times[engine.name][key] += time_steps(engine, cfg, block_steps, gc_enabled=enabled)
+                cpu, wall = time_steps(engine, cfg, block_steps, gc_enabled=enabled)
+                r.times[engine.name][key] += cpu
+                r.times[engine.name][f"{key}_wall"] += wall
     for engine in engines:
         r.memory[engine.name] = bytes_per_node(engine, cfg)
     print("deep graphs ...", file=sys.stderr)

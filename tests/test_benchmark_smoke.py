@@ -237,14 +237,15 @@ def test_markdown_table_reports_medians_and_ratios() -> None:
         rounds=1,
     )
     r.times = {
-        "ours": {"gc_on": [0.1, 0.3, 0.2], "gc_off": [0.05, 0.05, 0.05]},
-        "theirs": {"gc_on": [2.0, 1.5, 2.5], "gc_off": [0.2, 0.2, 0.2]},
+        "ours": {"gc_on": [0.1, 0.3, 0.2], "gc_off": [0.05, 0.05, 0.05], "gc_on_wall": [0.25, 0.25, 0.3]},
+        "theirs": {"gc_on": [2.0, 1.5, 2.5], "gc_off": [0.2, 0.2, 0.2], "gc_on_wall": [3.0, 3.0, 3.0]},
     }
     r.memory = {"ours": (140.0, 65_818), "theirs": (700.0, 65_818)}
     table = bench.markdown(r, "ours", "theirs")
     assert "| 0.200 s (min 0.100 s) | 2.000 s (min 1.500 s) | **10.0× faster** |" in table
     assert "**4.0× faster**" in table  # 0.2 s / 50 ms
     assert "| 140 B | 700 B | **5.0× smaller** |" in table
+    assert "Wall-clock medians, GC on: ours 0.250 s, theirs 3.000 s." in table
     assert "(load average 0.50 at start)" in table and "GC thresholds (700, 10, 10)" in table
     alone = bench.markdown(r, "ours", None)
     assert "theirs" not in alone and "ratio" not in alone
