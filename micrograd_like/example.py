@@ -33,6 +33,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from .backward import BackwardStep, backward_order, backward_steps
 from .engine import Value
 from .explain import Explanation, explain
+from .losses import squared_error
 from .nn import MLP
 
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -119,7 +120,7 @@ class WorkedExample:
         y = Value(self.params["y"], "y")
         z2 = self.model([x1, x2])
         assert isinstance(z2, Value)  # one output unit
-        loss = _squared_error(z2, y)
+        loss = squared_error(z2, y)  # L = (ŷ − y)²
         loss.label = "L"
         nodes = {"x1": x1, "x2": x2, **weights, **_name_hidden(z2, weights), "y": y, "L": loss}
         for name, node in nodes.items():
@@ -177,11 +178,6 @@ class WorkedExample:
     def __repr__(self) -> str:
         changed = {k: v for k, v in self.params.items() if DEFAULTS[k] != v}
         return f"<WorkedExample L={self.loss.data!r} overrides={changed}>"
-
-
-def _squared_error(pred: Value, target: Value) -> Value:
-    # L = (ŷ − y)²
-    return (pred - target) ** 2
 
 
 def _name_hidden(z2: Value, weights: Mapping[str, Value]) -> dict[str, Value]:
