@@ -41,7 +41,7 @@ from .backward import BackwardStep, backward_order, backward_steps
 from .engine import Value
 from .render import Renderer, render, render_svg
 
-DEFAULT_MAX_NODES = 500  # beyond this a picture is unreadable and layout gets slow
+DEFAULT_MAX_NODES = 300  # beyond this a picture is unreadable, and layout takes seconds
 
 # Colours: leaves by kind (weights warm, data cool, numbers neutral), the highlighted path in red,
 # the current backward step in blue.
@@ -54,6 +54,7 @@ OP_NODE = {
     "shape": "ellipse",
     "fillcolor": "#f4f4f4",
     "fontcolor": "#333333",
+    "fontsize": "14",
     "height": "0.3",
     "margin": "0.04",
 }
@@ -299,7 +300,10 @@ def _legend(root: Value, order: list[Value], targets: list[Value], edge_labels: 
     lines.append(",  ".join(colours))
     if targets:
         shown = ", ".join(sorted({t.label or "the chosen value" for t in targets}))
-        lines.append(f"red = every path from {name} to {shown}: its gradient is the sum over these paths")
+        lines.append(
+            f"red = every path from {name} to {shown}:  d{name}/d{shown} = the sum over these paths "
+            "of the product of the numbers along each"
+        )
     return tuple(lines)
 
 
@@ -307,7 +311,7 @@ _COLOUR_NAMES = {
     "parameter": "orange = parameter",
     "input": "blue = input",
     "constant": "grey = constant",
-    "op": "white = computed by the op in the oval before it",
+    "op": "white = computed by the op (oval) whose arrow points to it",
 }
 
 
