@@ -56,8 +56,17 @@ def _native_program() -> str | None:
 
 
 def _embedded_program() -> str | None:
-    # pip puts the binary next to this interpreter's scripts (a venv's bin/), which may not be on PATH
-    return shutil.which("graphviz-pure", path=sysconfig.get_path("scripts")) or shutil.which("graphviz-pure")
+    # pip puts the binary among this interpreter's scripts (a venv's bin/, or ~/.local/bin after
+    # `pip install --user`), which need not be on PATH
+    places = [
+        sysconfig.get_path("scripts"),
+        sysconfig.get_path("scripts", sysconfig.get_preferred_scheme("user")),
+    ]
+    for place in places:
+        found = shutil.which("graphviz-pure", path=place)
+        if found:
+            return found
+    return shutil.which("graphviz-pure")
 
 
 def available_renderers() -> dict[str, str]:
