@@ -1,0 +1,324 @@
+"""optim: multi-step trajectories against PyTorch's documented update rules, written out by hand.
+
+Each test feeds a fixed gradient sequence (g = 2, -1, 0.5 unless stated) to one parameter starting
+at θ0 = 1 and compares every step with the documented formulas evaluated in plain floats, step by
+step, with the simple numbers worked out in the comments.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pytest
+
+from micrograd_like import Value
+from micrograd_like.optim import (
+    SGD,
+    Adadelta,
+    Adagrad,
+    Adam,
+    Optimizer,
+    RMSProp,
+    RMSprop,
+    make_optimizer,
+)
+
+GRADS = (2.0, -1.0, 0.5)
+
+
+def trajectory(
+    make: type[Optimizer], grads: Sequence[float] = GRADS, theta0: float = 1.0, **hyper: object
+) -> list[float]:
+    """θ after each step when the gradient at step t is grads[t-1]."""
+    p = Value(theta0, "θ", kind="parameter")
+    opt = make([p], **hyper)
+    out = []
+    for g in grads:
+        p.grad = g
+        opt.step()
+        out.append(p.data)
+    return out
+
+
+def close(values: Sequence[float]) -> object:
+    return pytest.approx(list(values), rel=1e-12, abs=1e-15)
+
+
+# --- SGD ----------------------------------------------------------------------------------------
+
+
+def test_sgd_is_the_posts_rule() -> None:
+    # θ ← θ - γg: 1 - 0.2 = 0.8; 0.8 + 0.1 = 0.9; 0.9 - 0.05 = 0.85
+    assert trajectory(SGD, lr=0.1) == close([0.8, 0.9, 0.85])
+
+
+def test_sgd_momentum() -> None:
+    # b1 = g1 = 2; b2 = 0.9·2 - 1 = 0.8; b3 = 0.9·0.8 + 0.5 = 1.22; θ ← θ - 0.1·b
+    assert trajectory(SGD, lr=0.1, momentum=0.9) == close([0.8, 0.72, 0.598])
+
+
+def test_sgd_nesterov() -> None:
+    # same b as above; the step uses g + μb: 2 + 1.8 = 3.8; -1 + 0.72 = -0.28; 0.5 + 1.098 = 1.598
+    assert trajectory(SGD, lr=0.1, momentum=0.9, nesterov=True) == close([0.62, 0.648, 0.4882])
+
+
+def test_sgd_dampening_skips_the_first_step() -> None:
+    # b1 = g1 = 2 (no dampening on step 1); b2 = 0.9·2 + 0.5·(-1) = 1.3; b3 = 0.9·1.3 + 0.5·0.5 = 1.42
+    assert trajectory(SGD, lr=0.1, momentum=0.9, dampening=0.5) == close([0.8, 0.67, 0.528])
+
+
+def test_sgd_weight_decay_adds_lambda_theta_to_the_gradient() -> None:
+    # g1 = 2 + 0.5·1 = 2.5 → 0.75; g2 = -1 + 0.5·0.75 = -0.625 → 0.8125; g3 = 0.5 + 0.40625 → 0.721875
+    assert trajectory(SGD, lr=0.1, weight_decay=0.5) == close([0.75, 0.8125, 0.721875])
+
+
+def test_sgd_momentum_with_weight_decay() -> None:
+    # g1 = 2.5, b1 = 2.5 → 0.75; g2 = -0.625, b2 = 2.25 - 0.625 = 1.625 → 0.5875
+    # g3 = 0.5 + 0.29375 = 0.79375, b3 = 1.4625 + 0.79375 = 2.25625 → 0.5875 - 0.225625 = 0.361875
+    assert trajectory(SGD, lr=0.1, momentum=0.9, weight_decay=0.5) == close([0.75, 0.5875, 0.361875])
+
+
+# --- Adagrad ------------------------------------------------------------------------------------
+
+
+def test_adagrad() -> None:
+    eps = 1e-10
+    # state_sum: 4, 5, 5.25; θ ← θ - γ g / (√sum + ε)
+    t1 = 1.0 - 0.1 * 2.0 / (2.0 + eps)
+    t2 = t1 - 0.1 * -1.0 / (math.sqrt(5.0) + eps)
+    t3 = t2 - 0.1 * 0.5 / (math.sqrt(5.25) + eps)
+    assert trajectory(Adagrad, lr=0.1) == close([t1, t2, t3])
+    assert [t1, t2, t3] == pytest.approx([0.9, 0.9447214, 0.9228996], abs=1e-7)
+
+
+def test_adagrad_lr_decay_and_initial_accumulator() -> None:
+    eps = 1e-10
+    # γ̃ = γ / (1 + (t - 1)η) with η = 1: 0.1, 0.05, 0.1/3; sums start at 1: 5, 6, 6.25
+    t1 = 1.0 - 0.1 * 2.0 / (math.sqrt(5.0) + eps)
+    t2 = t1 - 0.05 * -1.0 / (math.sqrt(6.0) + eps)
+    t3 = t2 - (0.1 / 3.0) * 0.5 / (2.5 + eps)
+    got = trajectory(Adagrad, lr=0.1, lr_decay=1.0, initial_accumulator_value=1.0)
+    assert got == close([t1, t2, t3])
+
+
+# --- RMSProp ------------------------------------------------------------------------------------
+
+
+def test_rmsprop() -> None:
+    eps = 1e-8
+    # v = αv + (1 - α)g² with α = 0.9: 0.4, 0.36 + 0.1 = 0.46, 0.414 + 0.025 = 0.439
+    t1 = 1.0 - 0.01 * 2.0 / (math.sqrt(0.4) + eps)
+    t2 = t1 - 0.01 * -1.0 / (math.sqrt(0.46) + eps)
+    t3 = t2 - 0.01 * 0.5 / (math.sqrt(0.439) + eps)
+    assert trajectory(RMSProp, lr=0.01, alpha=0.9) == close([t1, t2, t3])
+
+
+def test_rmsprop_centered() -> None:
+    eps = 1e-8
+    # ḡ = αḡ + (1 - α)g: 0.2, 0.18 - 0.1 = 0.08, 0.072 + 0.05 = 0.122; ṽ = v - ḡ²
+    t1 = 1.0 - 0.01 * 2.0 / (math.sqrt(0.4 - 0.04) + eps)
+    t2 = t1 - 0.01 * -1.0 / (math.sqrt(0.46 - 0.0064) + eps)
+    t3 = t2 - 0.01 * 0.5 / (math.sqrt(0.439 - 0.014884) + eps)
+    assert trajectory(RMSProp, lr=0.01, alpha=0.9, centered=True) == close([t1, t2, t3])
+
+
+def test_rmsprop_momentum() -> None:
+    eps = 1e-8
+    # b = μb + g / (√v + ε); θ ← θ - γb, with μ = 0.5
+    b1 = 2.0 / (math.sqrt(0.4) + eps)
+    b2 = 0.5 * b1 + -1.0 / (math.sqrt(0.46) + eps)
+    b3 = 0.5 * b2 + 0.5 / (math.sqrt(0.439) + eps)
+    t1 = 1.0 - 0.01 * b1
+    t2 = t1 - 0.01 * b2
+    t3 = t2 - 0.01 * b3
+    assert trajectory(RMSProp, lr=0.01, alpha=0.9, momentum=0.5) == close([t1, t2, t3])
+
+
+def test_rmsprop_has_pytorchs_spelling_too() -> None:
+    assert RMSprop is RMSProp
+
+
+# --- Adadelta -----------------------------------------------------------------------------------
+
+
+def test_adadelta() -> None:
+    eps, rho = 1e-6, 0.9
+    # v = ρv + (1 - ρ)g²: 0.4, 0.46, 0.439; Δ = √(u + ε)/√(v + ε)·g; u = ρu + (1 - ρ)Δ²; θ ← θ - γΔ
+    d1 = math.sqrt(0.0 + eps) / math.sqrt(0.4 + eps) * 2.0
+    u1 = (1 - rho) * d1 * d1
+    d2 = math.sqrt(u1 + eps) / math.sqrt(0.46 + eps) * -1.0
+    u2 = rho * u1 + (1 - rho) * d2 * d2
+    d3 = math.sqrt(u2 + eps) / math.sqrt(0.439 + eps) * 0.5
+    assert trajectory(Adadelta) == close([1.0 - d1, 1.0 - d1 - d2, 1.0 - d1 - d2 - d3])
+    assert trajectory(Adadelta, lr=0.5) == close(
+        [1.0 - 0.5 * d1, 1.0 - 0.5 * d1 - 0.5 * d2, 1.0 - 0.5 * (d1 + d2 + d3)]
+    )
+
+
+# --- Adam ---------------------------------------------------------------------------------------
+
+
+def test_adam() -> None:
+    eps = 1e-8
+    # m = 0.9m + 0.1g: 0.2, 0.08, 0.122; v = 0.999v + 0.001g²: 0.004, 0.004996, 0.005241004
+    # m̂ = m/(1 - 0.9^t), v̂ = v/(1 - 0.999^t); θ ← θ - γ m̂/(√v̂ + ε)
+    t1 = 1.0 - 0.1 * (0.2 / 0.1) / (math.sqrt(0.004 / 0.001) + eps)
+    t2 = t1 - 0.1 * (0.08 / 0.19) / (math.sqrt(0.004996 / 0.001999) + eps)
+    t3 = t2 - 0.1 * (0.122 / 0.271) / (math.sqrt(0.005241004 / 0.002997001) + eps)
+    assert trajectory(Adam, lr=0.1) == pytest.approx([t1, t2, t3], rel=1e-10)
+    assert t1 == pytest.approx(0.9)  # Adam's first step is lr·sign(g)
+
+
+def test_adam_amsgrad_keeps_the_largest_second_moment() -> None:
+    eps = 1e-8
+    grads = (3.0, 0.01, 0.01)
+    # v: 0.009, 0.008991 + 1e-7 = 0.0089911 (smaller: v_max stays 0.009), then 0.0089821089 + 1e-7
+    # m: 0.3, 0.271, 0.2449
+    t1 = 1.0 - 0.1 * (0.3 / 0.1) / (math.sqrt(0.009 / 0.001) + eps)
+    t2 = t1 - 0.1 * (0.271 / 0.19) / (math.sqrt(0.009 / 0.001999) + eps)
+    t3 = t2 - 0.1 * (0.2449 / 0.271) / (math.sqrt(0.009 / 0.002997001) + eps)
+    assert trajectory(Adam, grads, lr=0.1, amsgrad=True) == pytest.approx([t1, t2, t3], rel=1e-10)
+    plain = trajectory(Adam, grads, lr=0.1)
+    assert plain[1] != pytest.approx(t2, rel=1e-10)  # without amsgrad, v2 = 0.0089911 is used
+
+
+@pytest.mark.parametrize(
+    ("make", "hyper"),
+    [
+        (Adam, {"lr": 0.1}),
+        (RMSProp, {"lr": 0.01}),
+        (Adagrad, {"lr": 0.1}),
+        (Adadelta, {}),
+        (SGD, {"lr": 0.1, "momentum": 0.9}),
+    ],
+)
+def test_weight_decay_is_l2_added_to_the_gradient(make: type[Optimizer], hyper: dict[str, float]) -> None:
+    # with λ = 0.5, the first gradient seen is g1 + λθ0 = 2.5: the same first step as without λ and g1 = 2.5
+    with_decay = trajectory(make, GRADS[:1], weight_decay=0.5, **hyper)
+    shifted = trajectory(make, (2.5,), **hyper)
+    assert with_decay == close(shifted)
+
+
+# --- defaults, state, errors --------------------------------------------------------------------
+
+
+def test_defaults_are_pytorchs() -> None:
+    p = [Value(0.0, kind="parameter")]
+    sgd = SGD(p)
+    assert (sgd.lr, sgd.momentum, sgd.dampening, sgd.weight_decay, sgd.nesterov) == (
+        1e-3,
+        0.0,
+        0.0,
+        0.0,
+        False,
+    )
+    ada = Adagrad(p)
+    assert (ada.lr, ada.lr_decay, ada.weight_decay, ada.initial_accumulator_value, ada.eps) == (
+        1e-2,
+        0,
+        0,
+        0,
+        1e-10,
+    )
+    rms = RMSProp(p)
+    assert (rms.lr, rms.alpha, rms.eps, rms.weight_decay, rms.momentum, rms.centered) == (
+        1e-2,
+        0.99,
+        1e-8,
+        0,
+        0,
+        False,
+    )
+    delta = Adadelta(p)
+    assert (delta.lr, delta.rho, delta.eps, delta.weight_decay) == (1.0, 0.9, 1e-6, 0.0)
+    adam = Adam(p)
+    assert (adam.lr, adam.betas, adam.eps, adam.weight_decay, adam.amsgrad) == (
+        1e-3,
+        (0.9, 0.999),
+        1e-8,
+        0,
+        False,
+    )
+
+
+def test_state_is_per_parameter() -> None:
+    a, b = Value(1.0, kind="parameter"), Value(1.0, kind="parameter")
+    opt = Adam([a, b], lr=0.1)
+    a.grad, b.grad = 100.0, -0.001
+    opt.step()
+    # Adam's first step is ±lr whatever the gradient's size, so the two moments are kept apart
+    assert a.data == pytest.approx(0.9) and b.data == pytest.approx(1.1)
+    assert opt.state[0]["m"] == pytest.approx(10.0) and opt.state[1]["m"] == pytest.approx(-0.0001)
+    assert opt.steps == 1
+
+
+def test_zero_grad_clears_the_optimizers_parameters() -> None:
+    ps = [Value(1.0, kind="parameter"), Value(2.0, kind="parameter")]
+    loss = ps[0] * ps[1]
+    loss.backward()
+    opt = SGD(ps, lr=0.1)
+    assert [p.grad for p in ps] == [2.0, 1.0]
+    opt.zero_grad()
+    assert [p.grad for p in ps] == [0.0, 0.0]
+
+
+def test_training_loop_with_backward_follows_gradient_descent() -> None:
+    # L = (w - 1)², dL/dw = 2(w - 1): w ← w - 0.1·2(w - 1), i.e. w - 1 shrinks by 0.8 each step
+    w = Value(3.0, "w", kind="parameter")
+    opt = SGD([w], lr=0.1)
+    for _ in range(3):
+        opt.zero_grad()
+        ((w - 1.0) ** 2).backward()
+        opt.step()
+    assert w.data == pytest.approx(1.0 + 2.0 * 0.8**3)
+
+
+@pytest.mark.parametrize(
+    ("make", "hyper", "message"),
+    [
+        (SGD, {"lr": -0.1}, r"lr must be >= 0, got -0.1"),
+        (SGD, {"lr": float("nan")}, "lr must be"),
+        (SGD, {"lr": "fast"}, "lr must be a number"),
+        (SGD, {"momentum": -0.5}, "momentum must be >= 0"),
+        (SGD, {"nesterov": True}, "Nesterov momentum needs momentum > 0"),
+        (SGD, {"nesterov": True, "momentum": 0.9, "dampening": 0.1}, "dampening = 0"),
+        (SGD, {"weight_decay": -1}, "weight_decay must be >= 0"),
+        (Adam, {"betas": (1.0, 0.999)}, r"betas\[0\] must be in \[0, 1\)"),
+        (Adam, {"betas": (0.9, -0.1)}, r"betas\[1\] must be in \[0, 1\)"),
+        (Adam, {"betas": (0.9,)}, "betas must be a pair"),
+        (Adam, {"eps": -1e-8}, "eps must be >= 0"),
+        (RMSProp, {"alpha": 1.5}, r"alpha must be in \[0, 1\]"),
+        (Adadelta, {"rho": -0.1}, r"rho must be in \[0, 1\]"),
+        (Adagrad, {"lr_decay": -1.0}, "lr_decay must be >= 0"),
+    ],
+)
+def test_bad_hyperparameters_are_clear_errors(
+    make: type[Optimizer], hyper: dict[str, object], message: str
+) -> None:
+    with pytest.raises((ValueError, TypeError), match=message):
+        make([Value(0.0, kind="parameter")], **hyper)
+
+
+def test_bad_parameter_lists() -> None:
+    with pytest.raises(ValueError, match="empty parameter list"):
+        SGD([], lr=0.1)
+    with pytest.raises(TypeError, match="optimizes Values, got float"):
+        SGD([1.0], lr=0.1)  # type: ignore[list-item]
+    p = Value(0.0)
+    with pytest.raises(ValueError, match="more than once"):
+        Adam([p, p])
+
+
+def test_make_optimizer_by_name() -> None:
+    p = [Value(0.0, kind="parameter")]
+    assert repr(make_optimizer("adam", p, lr=0.05)) == (
+        "Adam(lr=0.05, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0, amsgrad=False)"
+    )
+    nesterov = make_optimizer("nesterov", p, lr=0.1)
+    assert isinstance(nesterov, SGD) and nesterov.nesterov and nesterov.momentum == 0.9
+    momentum = make_optimizer("momentum", p)
+    assert isinstance(momentum, SGD) and not momentum.nesterov and momentum.lr == 1e-3
+    assert isinstance(make_optimizer("rmsprop", p), RMSProp)
+    with pytest.raises(ValueError, match="unknown optimizer 'lbfgs'; choose one of sgd, adagrad"):
+        make_optimizer("lbfgs", p)
