@@ -81,8 +81,10 @@ def _check_save_path(path: str) -> Path:
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
         raise UsageError(f"--save {path}: is a directory")
-    if not folder.is_dir():
+    if not folder.exists():
         raise UsageError(f"--save {path}: folder {folder} does not exist")
+    if not folder.is_dir():
+        raise UsageError(f"--save {path}: {folder} is not a folder")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise UsageError(f"--save {path}: folder {folder} is not writable")
     if target.exists() and not os.access(target, os.W_OK):

@@ -1,0 +1,92 @@
+"""data: deterministic generators, their geometry and labels, and clear errors."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import pytest
+
+from micrograd_like.data import DATASETS, blobs, make_dataset, moons, regression, xor
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_same_seed_same_data_other_seed_other_data(name: str) -> None:
+    a, b, c = make_dataset(name, 30, seed=1), make_dataset(name, 30, seed=1), make_dataset(name, 30, seed=2)
+    assert (a.xs, a.ys) == (b.xs, b.ys)
+    assert (a.xs, a.ys) != (c.xs, c.ys)
+    assert len(a) == len(a.xs) == len(a.ys) == 30
+    assert all(len(x) == a.nin for x in a.xs)
+    assert all(type(v) is float for x in a.xs for v in x)
+
+
+def test_moons_lie_on_their_arcs_without_noise() -> None:
+    d = moons(50, noise=0.0, seed=0)
+    assert (d.task, d.nin, d.nout) == ("binary", 2, 1)
+    assert Counter(d.ys) == {0: 25, 1: 25}
+    for (x, y), label in zip(d.xs, d.ys):
+        if label == 0:  # upper arc: (cos t, sin t)
+            assert math.hypot(x, y) == pytest.approx(1.0) and y >= -1e-12
+        else:  # lower arc: (1 - cos t, 0.5 - sin t)
+            assert math.hypot(x - 1.0, y - 0.5) == pytest.approx(1.0) and y <= 0.5 + 1e-12
+    assert [0.0, 0.5] in [[round(v, 12) + 0.0 for v in p] for p in d.xs]  # t = 0 on the lower arc
+
+
+def test_moons_noise_moves_points_off_the_arcs() -> None:
+    d = moons(200, noise=0.1, seed=3)
+    off = [abs(math.hypot(x, y) - 1.0) for (x, y), label in zip(d.xs, d.ys) if label == 0]
+    assert 0.01 < sum(off) / len(off) < 0.2
+
+
+def test_moons_odd_count() -> None:
+    assert Counter(moons(7, seed=0).ys) == {0: 3, 1: 4}
+
+
+def test_xor_labels_follow_the_quadrant() -> None:
+    d = xor(80, noise=0.2, seed=0)
+    assert (d.task, d.nout) == ("binary", 1)
+    assert Counter(d.ys) == {0: 40, 1: 40}
+    # noise 0.2 around (±1, ±1) keeps every point in its quadrant with overwhelming probability
+    assert all((y == 1) == (x1 * x2 < 0) for (x1, x2), y in zip(d.xs, d.ys))
+
+
+def test_blobs_are_clusters_around_their_centres() -> None:
+    d = blobs(90, noise=0.1, seed=0, centers=3)
+    assert (d.task, d.nout) == ("multiclass", 3)
+    assert Counter(d.ys) == {0: 30, 1: 30, 2: 30}
+    for (x, y), label in zip(d.xs, d.ys):
+        angle = 2 * math.pi * label / 3
+        assert math.hypot(x - 2 * math.cos(angle), y - 2 * math.sin(angle)) < 0.6
+
+
+def test_regression_is_a_noisy_sine() -> None:
+    d = regression(21, noise=0.0, seed=0)
+    assert (d.task, d.nin, d.nout) == ("regression", 1, 1)
+    assert d.xs[0] == [-1.0] and d.xs[-1] == [1.0] and d.xs[10] == [0.0]
+    assert d.ys == pytest.approx([math.sin(math.pi * x[0]) for x in d.xs], abs=1e-15)
+    noisy = regression(21, noise=0.1, seed=0)
+    assert noisy.ys != d.ys
+
+
+def test_make_dataset_keeps_the_default_noise_or_takes_one() -> None:
+    assert make_dataset("moons", 20, seed=4).xs == moons(20, seed=4).xs
+    assert make_dataset("moons", 20, noise=0.0, seed=4).xs == moons(20, 0.0, seed=4).xs
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: make_dataset("spirals"),
+            "unknown dataset 'spirals'; choose one of moons, blobs, xor, regression",
+        ),
+        (lambda: moons(1), "must be an integer >= 2"),
+        (lambda: xor(0), "must be an integer >= 1"),
+        (lambda: moons(10, noise=-0.1), "noise must be a finite number >= 0"),
+        (lambda: blobs(10, noise=float("nan")), "noise must be"),
+        (lambda: blobs(10, centers=1), "at least 2 centers"),
+    ],
+)
+def test_bad_arguments_are_clear_errors(call: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        call()  # type: ignore[operator]
