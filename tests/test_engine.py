@@ -147,6 +147,7 @@ def test_unary_minus_is_a_neg_node() -> None:
     out = -x
     assert out.op == "neg" and out.parents == (x,) and out.data == -2.0
     assert out.local_grads() == (-1.0,)
+    assert +x is x  # unary plus makes no node
 
 
 def test_sub_and_div_are_single_nodes_not_hidden_add_or_mul() -> None:
@@ -223,7 +224,8 @@ def test_sum_of_values() -> None:
     total.backward()
     assert [x.grad for x in xs] == [1.0] * 5
     assert sum(xs, Value(0.5)).data == 10.5
-    assert sum(x * x for x in xs).data == 30.0  # type: ignore[misc]
+    squares = sum(x * x for x in xs)
+    assert isinstance(squares, Value) and squares.data == 30.0
 
 
 # --- repr and identity ----------------------------------------------------------------------------
