@@ -21,6 +21,8 @@ labels 0/1), "hinge" (one score, labels 0/1 read as -1/+1), "softmax_ce" (one lo
 from __future__ import annotations
 
 import random
+import sys
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,11 +133,22 @@ def evaluate(model: MLP, data: Dataset, loss: str | Loss | None = None) -> tuple
     return j, accuracy([predict([v.data for v in o]) for o in outs], data.ys)
 
 
-def _progress_bar(total: int, progress: bool | None, desc: str) -> Any:
-    from tqdm.auto import tqdm
+def _show_progress(progress: bool | None) -> bool:
+    """progress=None: show the bar on a terminal and in a notebook kernel, not when piped or logged."""
+    if progress is not None:
+        return progress
+    if "ipykernel" in sys.modules:  # a notebook: its stderr is not a tty, but a bar shows fine there
+        return True
+    return hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
 
-    # disable=None: tqdm shows the bar only when stderr is a terminal (or in a notebook)
-    return tqdm(total=total, desc=desc, unit="epoch", disable=None if progress is None else not progress)
+
+def _progress_bar(total: int, progress: bool | None, desc: str) -> Any:
+    with warnings.catch_warnings():
+        # without ipywidgets, tqdm.auto warns once and falls back to the text bar, which is what we want
+        warnings.simplefilter("ignore")
+        from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="epoch", disable=not _show_progress(progress))
 
 
 def fit(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -104,6 +106,17 @@ def test_progress_bar_shows_on_request_and_stays_off_otherwise(capsys: pytest.Ca
     fit(model, data, SGD(model.parameters(), lr=0.1), epochs=3, progress=False)
     fit(model, data, SGD(model.parameters(), lr=0.1), epochs=3, progress=None)  # not a terminal: off
     assert capsys.readouterr().err == ""
+
+
+def test_progress_auto_shows_in_a_notebook_kernel(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a notebook's stderr is no terminal, yet the bar belongs there
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    data = small_xor()
+    model = MLP(2, [2, 1], output_activation="linear", seed=0)
+    fit(model, data, SGD(model.parameters(), lr=0.1), epochs=2, progress=None)
+    assert "2/2" in capsys.readouterr().err
 
 
 def test_fit_errors() -> None:
