@@ -59,6 +59,12 @@ def _activation(name: str, what: str = "activation") -> Activation | None:
     return ACTIVATIONS[name]
 
 
+def _some(names: list[str], limit: int = 6) -> str:
+    """'a, b, c' or, for long lists, 'a, b, c, ... (40 more)': errors stay one readable line."""
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown}, ... ({len(names) - limit} more)"
+
+
 class Module:
     """Something with named parameters: gradients to clear, weights to save and restore."""
 
@@ -92,9 +98,9 @@ class Module:
         if missing or extra:
             parts = []
             if missing:
-                parts.append(f"missing {', '.join(missing)}")
+                parts.append(f"missing {_some(missing)}")
             if extra:
-                parts.append(f"unexpected {', '.join(extra)}")
+                parts.append(f"unexpected {_some(extra)}")
             raise ValueError(f"state dict does not match {type(self).__name__}: {'; '.join(parts)}")
         values: dict[str, float] = {}
         for name in params:

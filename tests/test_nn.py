@@ -274,6 +274,12 @@ def test_load_state_dict_is_all_or_nothing(change: object, error: type, message:
     assert net.state_dict() == before
 
 
+def test_load_state_dict_error_lists_stay_short() -> None:
+    big = MLP(2, [16, 1], seed=0)
+    with pytest.raises(ValueError, match=r"missing w\[1\]1,1, w\[1\]1,2, .*, w\[1\]3,2, \.\.\. \(59 more\)$"):
+        big.load_state_dict({})
+
+
 def test_load_state_dict_needs_a_mapping() -> None:
     with pytest.raises(TypeError, match="needs a mapping"):
         post_network().load_state_dict([("w[1]11", 1.0)])  # type: ignore[arg-type]
