@@ -197,6 +197,7 @@ def test_cli_flags(capsys: pytest.CaptureFixture[str]) -> None:
         (["--lr", "-0.1"], "--lr must be positive"),
         (["--noise", "-1"], "noise must be a finite number >= 0"),
         (["--save", "/nonexistent-folder/model.json"], "folder /nonexistent-folder does not exist"),
+        (["--save", "/proc/model.json"], "cannot write in /proc"),  # no file can be made there, even by root
     ],
 )
 def test_cli_bad_arguments_are_one_line_usage_errors(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -85,8 +86,12 @@ def _check_save_path(path: str) -> Path:
         raise UsageError(f"--save {path}: folder {folder} does not exist")
     if not folder.is_dir():
         raise UsageError(f"--save {path}: {folder} is not a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"--save {path}: folder {folder} is not writable")
+    try:  # the real test: can a file be created there (catches read-only mounts, even for root)?
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".probe", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as error:
+        raise UsageError(f"--save {path}: cannot write in {folder}: {error.strerror or error}") from None
     if target.exists() and not os.access(target, os.W_OK):
         raise UsageError(f"--save {path}: file is not writable")
     return target
