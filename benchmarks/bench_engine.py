@@ -434,7 +434,7 @@ def _machine() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--steps", type=int, default=10, help="timed training steps per engine (default 10)")
+    parser.add_argument("--steps", type=int, default=20, help="timed training steps per engine (default 20)")
     parser.add_argument(
         "--rounds", type=int, default=2, help="blocks the steps are split into, engines alternating"
     )
