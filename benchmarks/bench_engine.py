@@ -379,7 +379,11 @@ def markdown(r: Results, ours_name: str, theirs_name: str | None) -> str:
             theirs = r.times[str(theirs_name)][key]
             ratio = statistics.median(theirs) / statistics.median(mine)
             median = statistics.median(theirs)
-            row += f" {_fmt_s(median)} (min {_fmt_s(min(theirs))}) | **{ratio:.1f}× faster** |"
+            of_mins = min(theirs) / min(mine)
+            row += (
+                f" {_fmt_s(median)} (min {_fmt_s(min(theirs))}) |"
+                f" **{ratio:.1f}× faster** (minima: {of_mins:.1f}×) |"
+            )
         rows.append(row)
 
     step_row("training step, GC on (default thresholds): median CPU time (min)", "gc_on")
@@ -436,7 +440,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--steps", type=int, default=20, help="timed training steps per engine (default 20)")
     parser.add_argument(
-        "--rounds", type=int, default=2, help="blocks the steps are split into, engines alternating"
+        "--rounds", type=int, default=4, help="blocks the steps are split into, engines alternating"
     )
     parser.add_argument(
         "--quick", action="store_true", help="smoke run: 2 steps in 1 block, 100,000-long chain"
