@@ -73,10 +73,38 @@ def strip_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for cell in nb.cells:
         kept = {key: cell.metadata[key] for key in (EXPORT_KEY, "tags") if key in cell.metadata}
         cell.metadata = nbformat.NotebookNode(kept)
+        outputs: list[nbformat.NotebookNode] = []
         for output in cell.get("outputs", []):
             if "metadata" in output:
                 output.metadata = nbformat.NotebookNode()  # e.g. per-image sizes that drift
+            previous = outputs[-1] if outputs else None
+            if (
+                output.output_type == "stream"
+                and previous is not None
+                and previous.get("name") == output.name
+            ):
+                previous.text += output.text  # one stream message per progress-bar redraw: join them
+            else:
+                outputs.append(output)
+        for output in outputs:
+            if output.output_type == "stream":
+                output.text = settle_carriage_returns(output.text)
+        # a lone newline (e.g. a progress bar closing after the cell's last print) shows as a blank box
+        outputs = [out for out in outputs if out.output_type != "stream" or out.text.strip()]
+        if cell.cell_type == "code":
+            cell.outputs = outputs
     return nb
+
+
+def settle_carriage_returns(text: str) -> str:
+    r"""What a terminal would finally show: each line keeps only what follows its last carriage return
+    (a progress bar redrawn 80 times is stored as its last state, not as 80 copies).
+
+    >>> settle_carriage_returns("10%\r50%\r100%\ndone\n")
+    '100%\ndone\n'
+    """
+    lines = text.replace("\r\n", "\n").split("\n")
+    return "\n".join(line.rstrip("\r").rsplit("\r", 1)[-1] for line in lines)
 
 
 def exported_figures(nb: nbformat.NotebookNode) -> dict[str, bytes]:
