@@ -78,6 +78,40 @@ def test_docs_figures_are_the_committed_notebook_plots() -> None:
         assert (ROOT / "docs" / name).read_bytes() == png, f"docs/{name} is stale: run `make notebooks`"
 
 
+def test_strip_metadata_keeps_what_a_reader_needs() -> None:
+    nb = nbformat.v4.new_notebook(
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python", "version": "3.11.7", "pygments_lexer": "ipython3"},
+            "widgets": {"state": {}},
+        }
+    )
+    cell = nbformat.v4.new_code_cell("fit(...)", execution_count=1)
+    cell.metadata = {
+        "execution": {"iopub.status.busy": "2026-01-01T00:00:00Z"},
+        "micrograd_like": {"export": "a.png"},
+    }
+    stderr = [
+        nbformat.v4.new_output("stream", name="stderr", text=t) for t in ("\r 0%", "\r 50%", "\r100%", "\n")
+    ]
+    stdout = nbformat.v4.new_output("stream", name="stdout", text="done\n")
+    cell.outputs = [*stderr[:3], stdout, stderr[3]]
+    nb.cells = [cell]
+    runner.strip_metadata(nb)
+    assert nb.metadata == {
+        "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
+        "language_info": {"name": "python", "pygments_lexer": "ipython3"},
+    }
+    assert cell.metadata == {"micrograd_like": {"export": "a.png"}}
+    # the progress bar's redraws become its final state; the lone closing newline is dropped
+    assert [(out.name, out.text) for out in cell.outputs] == [("stderr", "100%"), ("stdout", "done\n")]
+
+
+def test_settle_carriage_returns_is_what_a_terminal_shows() -> None:
+    assert runner.settle_carriage_returns("a\rb\rc\nd\r\ne\n") == "c\nd\ne\n"
+    assert runner.settle_carriage_returns("no bar\n") == "no bar\n"
+
+
 def test_no_checkpoints() -> None:
     assert not list(NOTEBOOK_DIR.rglob(".ipynb_checkpoints")), "remove notebooks/.ipynb_checkpoints"
 
