@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import base64
 import io
+import re
 import sys
 import time
 from pathlib import Path
@@ -34,6 +35,7 @@ KERNELSPEC = {"name": KERNEL, "display_name": "Python 3 (ipykernel)", "language"
 # language_info keys that only select syntax highlighting; the rest (version, ...) vary by machine.
 LANGUAGE_INFO_KEYS = ("name", "codemirror_mode", "file_extension", "mimetype", "pygments_lexer")
 EXPORT_KEY = "micrograd_like"  # cell metadata namespace: {"micrograd_like": {"export": "name.png"}}
+MEMORY_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
 CELL_TIMEOUT = 120  # seconds per cell; every notebook as a whole runs well under a minute
 
 
@@ -77,6 +79,10 @@ def strip_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         for output in cell.get("outputs", []):
             if "metadata" in output:
                 output.metadata = nbformat.NotebookNode()  # e.g. per-image sizes that drift
+            plain = output.get("data", {}).get("text/plain")
+            if plain is not None and len(output.data) > 1:  # a picture's fallback text, e.g.
+                # "<Drawing at 0x7f3a...>": the address changes every run and tells a reader nothing
+                output.data["text/plain"] = MEMORY_ADDRESS.sub(">", plain)
             previous = outputs[-1] if outputs else None
             if (
                 output.output_type == "stream"
