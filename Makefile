@@ -37,7 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
 
 notebooks: $(STAMP)
-	$(BIN)/python -m micrograd_like.notebooks_run --in-place notebooks/*.ipynb
+	$(BIN)/python notebooks/execute.py --in-place --figures docs notebooks/*.ipynb
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -10,21 +10,42 @@
 
 from .backward import BackwardStep, Edge, backward, backward_order, backward_steps
 from .engine import Value, is_recording, no_grad
+from .explain import Explanation, count_paths, explain
 from .gradcheck import GradcheckError, gradcheck
+from .nn import MLP, Layer, ModelFileError, Module, Neuron
+from .optim import SGD, Adadelta, Adagrad, Adam, RMSProp
 from .rules import RULES, Rule
+from .train import fit
+from .viz import draw_dot, write_frames
 
 __all__ = [
+    "MLP",
     "RULES",
+    "SGD",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
     "BackwardStep",
     "Edge",
+    "Explanation",
     "GradcheckError",
+    "Layer",
+    "ModelFileError",
+    "Module",
+    "Neuron",
+    "RMSProp",
     "Rule",
     "Value",
     "backward",
     "backward_order",
     "backward_steps",
+    "count_paths",
+    "draw_dot",
+    "explain",
+    "fit",
     "gradcheck",
     "is_recording",
     "no_grad",
+    "write_frames",
 ]
 __version__ = "0.1.0"

@@ -34,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"micrograd-like {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `micrograd-like example | head`: the reader left; not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130
