@@ -137,7 +137,11 @@ def _show_progress(progress: bool | None) -> bool:
     """progress=None: show the bar on a terminal and in a notebook kernel, not when piped or logged."""
     if progress is not None:
         return progress
-    if "ipykernel" in sys.modules:  # a notebook: its stderr is not a tty, but a bar shows fine there
+    # A notebook kernel: its stderr is not a tty, but a bar shows fine there. Ask IPython for a
+    # running kernel; merely having ipykernel imported (nbclient in tests) is not one.
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None and getattr(shell, "kernel", None) is not None:
         return True
     return hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
 

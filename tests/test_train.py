@@ -111,8 +111,11 @@ def test_progress_bar_shows_on_request_and_stays_off_otherwise(capsys: pytest.Ca
 def test_progress_auto_shows_in_a_notebook_kernel(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # a notebook's stderr is no terminal, yet the bar belongs there
-    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    # a notebook's stderr is no terminal, yet the bar belongs there: fake IPython with a running kernel
+    fake_ipython = types.ModuleType("IPython")
+    shell = types.SimpleNamespace(kernel=object())
+    fake_ipython.get_ipython = lambda: shell  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "IPython", fake_ipython)
     data = small_xor()
     model = MLP(2, [2, 1], output_activation="linear", seed=0)
     fit(model, data, SGD(model.parameters(), lr=0.1), epochs=2, progress=None)
