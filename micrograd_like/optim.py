@@ -57,6 +57,7 @@ class Optimizer:
                 raise ValueError(f"{type(self).__name__}: parameter {p!r} appears more than once")
             seen.add(id(p))
         self.lr = _number("lr", lr)
+        self.weight_decay = 0.0  # λ; subclasses that take weight_decay set it
         self.steps = 0  # t in the documented formulas: how many times step() has run
         self.state: list[dict[str, float]] = [{} for _ in self.params]
 
@@ -68,8 +69,10 @@ class Optimizer:
     def step(self) -> None:
         """Move every parameter once, from its current `.grad`."""
         self.steps += 1
+        decay = self.weight_decay
         for i, p in enumerate(self.params):
-            self._update(i, p, p.grad)
+            # weight decay as PyTorch does it for every optimizer here: L2, g ← g + λθ, before the update
+            self._update(i, p, p.grad + decay * p.data if decay else p.grad)
 
     def _update(self, i: int, p: Value, g: float) -> None:
         raise NotImplementedError
@@ -107,8 +110,6 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum needs momentum > 0 and dampening = 0")
 
     def _update(self, i: int, p: Value, g: float) -> None:
-        if self.weight_decay:
-            g += self.weight_decay * p.data
         mu = self.momentum
         if mu:
             state = self.state[i]
@@ -150,8 +151,6 @@ class Adagrad(Optimizer):
 
     def _update(self, i: int, p: Value, g: float) -> None:
         lr = self.lr / (1.0 + (self.steps - 1) * self.lr_decay)
-        if self.weight_decay:
-            g += self.weight_decay * p.data
         state = self.state[i]
         s = state.get("sum", self.initial_accumulator_value) + g * g
         state["sum"] = s
@@ -186,8 +185,6 @@ class RMSProp(Optimizer):
         self.centered = bool(centered)
 
     def _update(self, i: int, p: Value, g: float) -> None:
-        if self.weight_decay:
-            g += self.weight_decay * p.data
         state, a = self.state[i], self.alpha
         v = a * state.get("v", 0.0) + (1.0 - a) * g * g
         state["v"] = v
@@ -239,8 +236,6 @@ class Adadelta(Optimizer):
         self.weight_decay = _number("weight_decay", weight_decay)
 
     def _update(self, i: int, p: Value, g: float) -> None:
-        if self.weight_decay:
-            g += self.weight_decay * p.data
         state, rho, eps = self.state[i], self.rho, self.eps
         v = rho * state.get("v", 0.0) + (1.0 - rho) * g * g
         u = state.get("u", 0.0)
@@ -281,8 +276,6 @@ class Adam(Optimizer):
         self.amsgrad = bool(amsgrad)
 
     def _update(self, i: int, p: Value, g: float) -> None:
-        if self.weight_decay:
-            g += self.weight_decay * p.data
         state, (b1, b2), t = self.state[i], self.betas, self.steps
         m = b1 * state.get("m", 0.0) + (1.0 - b1) * g
         v = b2 * state.get("v", 0.0) + (1.0 - b2) * g * g
