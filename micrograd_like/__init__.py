@@ -8,8 +8,8 @@
 0.839949
 """
 
-from .backward import BackwardStep, Edge, backward, backward_order, backward_steps
-from .engine import Value, is_recording, no_grad
+from .backprop import BackwardError, BackwardStep, Edge, backward, backward_order, backward_steps
+from .engine import Value, apply, is_recording, no_grad
 from .explain import Explanation, count_paths, explain
 from .gradcheck import GradcheckError, gradcheck
 from .nn import MLP, Layer, ModelFileError, Module, Neuron
@@ -25,6 +25,7 @@ __all__ = [
     "Adadelta",
     "Adagrad",
     "Adam",
+    "BackwardError",
     "BackwardStep",
     "Edge",
     "Explanation",
@@ -36,6 +37,7 @@ __all__ = [
     "RMSProp",
     "Rule",
     "Value",
+    "apply",
     "backward",
     "backward_order",
     "backward_steps",

@@ -1,64 +1,91 @@
 """`Value`: one float in a computation graph, with its gradient and the op that made it.
 
-Every operation makes a new `Value` that remembers its parents (an ordered tuple, so `x * x`
-keeps both edges) and its op's `Rule`; the local derivatives are computed from that rule when
-`backward()` needs them, which keeps a node to a handful of slots.
+Every operation makes a new `Value` that remembers its parents (in order, so `x * x` keeps both
+edges) and its op's `Rule`; the local derivatives are computed from that rule when `backward()`
+needs them, which keeps a node to six slots.
 
     >>> a, b = Value(2.0, "a"), Value(-3.0, "b")
     >>> c = a * b + a
     >>> c.backward()
     >>> c.data, a.grad, b.grad
     (-4.0, -2.0, 2.0)
+
+The operator methods are written by a small factory from each rule's forward math (`rules.py`),
+once at import: one Python frame per op, with the rule's checks inline.
 """
 
 from __future__ import annotations
 
-import itertools
+import contextvars
 import math
 import numbers
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from . import rules
-from .rules import CONSTANT, INPUT, LEAF_KINDS, LeafKind, Rule
+from .backprop import backward as _backward
+from .backprop import backward_order
+from .rules import CONSTANT, INPUT, LEAF_KINDS, LeafKind, Rule, fail_not_finite, forward_lines
 
 Number = int | float
 
-_recording = True  # False inside `no_grad()`: ops then make plain leaves
+# Recording is per thread and per async task (a context variable, like torch.no_grad). Ops read
+# the variable only while some `no_grad()` block is open anywhere: the common case costs nothing.
+_recording: contextvars.ContextVar[bool] = contextvars.ContextVar("micrograd_like_recording", default=True)
+_no_grad_blocks = 0  # open no_grad() blocks in all threads together
+_blocks_lock = threading.Lock()
 
 
 @contextmanager
 def no_grad() -> Iterator[None]:
     """Inside this block operations compute values but record no graph (like torch.no_grad).
 
+    The setting belongs to the current thread (and async task): other threads keep recording.
+
     >>> with no_grad():
     ...     y = Value(2.0) * 3
     >>> y.parents
     ()
     """
-    global _recording
-    before, _recording = _recording, False
+    global _no_grad_blocks
+    with _blocks_lock:
+        _no_grad_blocks += 1
+    token = _recording.set(False)
     try:
         yield
     finally:
-        _recording = before
+        try:
+            _recording.reset(token)
+        except ValueError:  # left in another context than it was entered in: restore by value
+            _recording.set(True if token.old_value is contextvars.Token.MISSING else token.old_value)
+        with _blocks_lock:
+            _no_grad_blocks -= 1
 
 
 def is_recording() -> bool:
-    """True unless inside `no_grad()`."""
-    return _recording
+    """True unless inside `no_grad()` (in this thread or async task)."""
+    return _recording.get()
 
 
 def _as_float(data: object, what: str = "Value") -> float:
     """A finite float from a real number, or a TypeError/ValueError naming what was given."""
-    if type(data) is float or type(data) is int:  # the common case, checked cheaply
-        number = float(data)
+    if type(data) is float:  # the common case, checked cheaply
+        number = data
     elif isinstance(data, bool) or not isinstance(data, numbers.Real):
         raise TypeError(
             f"{what} needs a real number (int, float or numpy scalar), got {type(data).__name__}: {data!r}"
         )
     else:
-        number = float(data)  # numpy scalars, Fraction, ...
+        try:
+            number = float(data)  # ints, numpy scalars, Fraction, ...
+        except OverflowError:
+            digits = len(str(abs(int(data)))) if isinstance(data, numbers.Integral) else None
+            size = f"an integer of {digits} digits" if digits else f"{type(data).__name__} {data!r}"
+            raise ValueError(
+                f"{what} needs a number that fits a float (at most about 1.8e308), got {size}"
+            ) from None
     if not math.isfinite(number):
         raise ValueError(f"{what} needs a finite number, got {number!r}")
     return number
@@ -69,7 +96,7 @@ class Value:
 
     # Two parent slots instead of a tuple: every op has one or two inputs, and one object per node
     # instead of two halves the memory and what Python's cycle collector has to walk.
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_seq")
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b")
     __array_ufunc__ = None  # numpy defers to our reflected operators: np.float32(2) * Value(3) works
 
     data: float
@@ -78,7 +105,6 @@ class Value:
     _op: Rule | LeafKind
     _a: Value | None  # first parent (None for a leaf)
     _b: Value | None  # second parent (None for a leaf or a one-input op)
-    _seq: int  # creation number: a node is always made after its parents (see backward_order)
 
     def __init__(self, data: object, label: str = "", *, kind: str = "input") -> None:
         if kind not in LEAF_KINDS:
@@ -90,7 +116,6 @@ class Value:
         self.label = label
         self._op = LEAF_KINDS[kind]
         self._a = self._b = None
-        self._seq = next(_serial)
 
     # --- what the graph records --------------------------------------------------------------
 
@@ -133,47 +158,75 @@ class Value:
     # --- backward -----------------------------------------------------------------------------
 
     def backward(self) -> None:
-        """Fill in d(self)/d(node) for every node below: interior nodes from scratch, leaves accumulate."""
-        from .backward import backward
+        """Fill in d(self)/d(node) for every node below: interior nodes from scratch, leaves accumulate.
 
-        backward(self)
+        All or nothing: if a local derivative fails or a gradient would not be finite, a
+        `BackwardError` names the op and the node, and every `.grad` is as it was before.
+        """
+        _backward(self)
 
-    # --- arithmetic: numbers on either side become constant leaves -----------------------------
+    # --- copying and pickling: iterative, so a graph of any depth works ------------------------
+
+    def __copy__(self) -> Value:
+        return _node(self.data, self._op, self._a, self._b, self.grad, self.label)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        for node in reversed(backward_order(self)):  # parents first: theirs are made before they are needed
+            if id(node) not in memo:
+                a = None if node._a is None else memo[id(node._a)]
+                b = None if node._b is None else memo[id(node._b)]
+                memo[id(node)] = _node(node.data, node._op, a, b, node.grad, node.label)
+        return memo[id(self)]
+
+    def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:
+        # A node pickles as its fields and its parents. Pickling parents inside parents would
+        # recurse as deep as the graph, so the first node pickled lists every node below it first,
+        # parents before children: by the time each is reached its parents are already in the
+        # pickle's memo, and `_being_pickled` tells those nodes to pickle without the list.
+        fields = (self.data, self.grad, self.label, self._op, self._a, self._b)
+        if self._a is None or id(self) in _being_pickled:
+            _being_pickled.discard(id(self))
+            return (_restore, fields)
+        below = [node for node in reversed(backward_order(self)) if node is not self]
+        _being_pickled.update(id(node) for node in below if node._a is not None)
+        return (_restore_after, (below, *fields))
+
+    # --- arithmetic: made by `_binary_method` / `_unary_method` below --------------------------
 
     def __add__(self, other: Value | Number) -> Value:
-        return _binary(rules.ADD, self, other if isinstance(other, Value) else _constant(other, "+"))
+        raise NotImplementedError  # made by the factory below
 
     def __radd__(self, other: Number) -> Value:
-        return _binary(rules.ADD, _constant(other, "+"), self)
+        raise NotImplementedError  # made by the factory below
 
     def __sub__(self, other: Value | Number) -> Value:
-        return _binary(rules.SUB, self, other if isinstance(other, Value) else _constant(other, "-"))
+        raise NotImplementedError  # made by the factory below
 
     def __rsub__(self, other: Number) -> Value:
-        return _binary(rules.SUB, _constant(other, "-"), self)
+        raise NotImplementedError  # made by the factory below
 
     def __mul__(self, other: Value | Number) -> Value:
-        return _binary(rules.MUL, self, other if isinstance(other, Value) else _constant(other, "*"))
+        raise NotImplementedError  # made by the factory below
 
     def __rmul__(self, other: Number) -> Value:
-        return _binary(rules.MUL, _constant(other, "*"), self)
+        raise NotImplementedError  # made by the factory below
 
     def __truediv__(self, other: Value | Number) -> Value:
-        return _binary(rules.DIV, self, other if isinstance(other, Value) else _constant(other, "/"))
+        raise NotImplementedError  # made by the factory below
 
     def __rtruediv__(self, other: Number) -> Value:
-        return _binary(rules.DIV, _constant(other, "/"), self)
+        raise NotImplementedError  # made by the factory below
+
+    def __neg__(self) -> Value:
+        raise NotImplementedError  # made by the factory below
 
     def __pow__(self, exponent: Value | Number) -> Value:
         if isinstance(exponent, Value):
-            return _binary(rules.POW, self, exponent)
-        return _unary(rules.power(_as_float(exponent, "the exponent of **")), self)
+            return _pow_value(self, exponent)
+        return apply(rules.power(_as_float(exponent, "the exponent of **")), self)
 
     def __rpow__(self, base: Number) -> Value:
-        return _binary(rules.POW, _constant(base, "**"), self)
-
-    def __neg__(self) -> Value:
-        return _unary(rules.NEG, self)
+        return _pow_value(_constant(base, "**"), self)
 
     def __pos__(self) -> Value:
         return self
@@ -181,59 +234,137 @@ class Value:
     # --- functions ----------------------------------------------------------------------------
 
     def exp(self) -> Value:
-        return _unary(rules.EXP, self)
+        """e ** self."""
+        raise NotImplementedError  # made by the factory below
 
     def log(self) -> Value:
-        return _unary(rules.LOG, self)
+        """The natural logarithm (a ValueError for an input <= 0)."""
+        raise NotImplementedError
 
     def tanh(self) -> Value:
-        return _unary(rules.TANH, self)
+        raise NotImplementedError
 
     def sigmoid(self) -> Value:
-        return _unary(rules.SIGMOID, self)
+        """σ(x) = 1 / (1 + e^-x)."""
+        raise NotImplementedError
 
     def relu(self) -> Value:
-        return _unary(rules.RELU, self)
+        """max(x, 0); its derivative is 1 for x > 0, else 0."""
+        raise NotImplementedError
 
 
-# Nodes are made without calling __init__: the data is already a checked float, and this path
-# runs once per op, so it is kept to the bare slot stores.
 _new_value = object.__new__
-_serial = itertools.count()  # creation numbers, shared by every node
+_inf = math.inf
+_fail_not_finite = fail_not_finite
+_being_pickled: set[int] = set()  # ids of interior nodes listed ahead of the node that pickles them
 
 
-def _node(data: float, op: Rule | LeafKind, a: Value | None, b: Value | None) -> Value:
+def _node(
+    data: float, op: Rule | LeafKind, a: Value | None, b: Value | None, grad: float = 0.0, label: str = ""
+) -> Value:
     out = _new_value(Value)
     out.data = data
-    out.grad = 0.0
-    out.label = ""
-    out._seq = next(_serial)
-    if _recording:
-        out._op, out._a, out._b = op, a, b
-    else:  # no_grad(): the result is a plain leaf
-        out._op, out._a, out._b = INPUT, None, None
+    out.grad = grad
+    out.label = label
+    out._op, out._a, out._b = op, a, b
     return out
 
 
-def _binary(rule: Rule, a: Value, b: Value) -> Value:
-    data = rule.forward(a.data, b.data)
-    if data - data:  # inf - inf and nan - nan are nan (truthy); any finite x - x is 0.0
-        raise OverflowError(
-            f"{rule.name}({a.data!r}, {b.data!r}) = {data!r}: the result is not a finite float"
-        )
-    return _node(data, rule, a, b)
+def _restore(
+    data: float, grad: float, label: str, op: Rule | LeafKind, a: Value | None, b: Value | None
+) -> Value:
+    return _node(data, op, a, b, grad, label)
 
 
-def _unary(rule: Rule, a: Value) -> Value:
-    return _node(rule.forward(a.data), rule, a, None)  # unary forwards check their own range
+def _restore_after(below: list[Value], *fields: Any) -> Value:
+    return _restore(*fields)  # `below` was only there to fill the pickle's memo parents first
 
 
 def _constant(number: object, symbol: str) -> Value:
     """Wrap the plain number in `x + 2` as a constant leaf (a TypeError names anything else)."""
-    out = _new_value(Value)
-    out.data = _as_float(number, f"the other operand of {symbol}")
-    out.grad = 0.0
-    out.label = ""
-    out._seq = next(_serial)
-    out._op, out._a, out._b = CONSTANT, None, None
-    return out
+    return _node(_as_float(number, f"the other operand of {symbol}"), CONSTANT, None, None)
+
+
+def apply(rule: Rule, *parents: Value) -> Value:
+    """A new node: `rule` applied to `parents` (one or two `Value`s), recorded unless in no_grad().
+
+    Every operator is this, written out; it is also how to use a rule of your own:
+
+    >>> from micrograd_like.rules import Rule
+    >>> square = Rule("square", "²", forward="a * a", local=("2 * a",), display="{a}²")
+    >>> y = apply(square, Value(3.0))
+    >>> y.backward(); y.data, y.parents[0].grad
+    (9.0, 6.0)
+    """
+    if len(parents) != len(rule.inputs) or not all(isinstance(p, Value) for p in parents):
+        raise TypeError(f"{rule.name} takes {len(rule.inputs)} Value(s), got {parents!r}")
+    data = rule.forward(*[p.data for p in parents])
+    if _no_grad_blocks and not _recording.get():
+        return _node(data, INPUT, None, None)
+    return _node(data, rule, parents[0], parents[1] if len(parents) == 2 else None)
+
+
+def _pow_value(base: Value, exponent: Value) -> Value:
+    return apply(rules.POW, base, exponent)
+
+
+# --- the operator factory ---------------------------------------------------------------------------
+
+_MAKE_NODE = [
+    "out = _new_value(Value)",
+    "out.data = data",
+    "out.grad = 0.0",
+    'out.label = ""',
+    "if _no_grad_blocks and not _recording.get():  # no_grad(): the result is a plain leaf",
+    "    out._op = INPUT",
+    "    out._a = out._b = None",
+    "else:",
+    "    out._op = _RULE",
+    "    out._a = {first}",
+    "    out._b = {second}",
+    "return out",
+]
+
+
+def _method(rule: Rule, name: str, head: list[str], first: str, second: str) -> Callable[..., Value]:
+    """Compile one operator method from the rule's checked forward lines (see rules.forward_lines)."""
+    body = [*head, *forward_lines(rule), *(line.format(first=first, second=second) for line in _MAKE_NODE)]
+    inner = "\n".join("        " + line for line in body)
+    params = "self" if second == "None" else "self, other"
+    source = f"def make(_RULE):\n    def {name}({params}):\n{inner}\n    return {name}"
+    scope: dict[str, Any] = {}
+    exec(compile(source, f"<engine {name}>", "exec"), globals(), scope)
+    method: Callable[..., Value] = scope["make"](rule)
+    method.__qualname__ = f"Value.{name}"
+    method.__doc__ = getattr(Value, name).__doc__
+    return method
+
+
+def _binary_method(rule: Rule, name: str, symbol: str, *, reflected: bool = False) -> Callable[..., Value]:
+    """`self <symbol> other` (or `other <symbol> self`), a plain number on the other side wrapped."""
+    first, second = ("other", "self") if reflected else ("self", "other")
+    head = [
+        "if not isinstance(other, Value):",
+        f"    other = _constant(other, {symbol!r})",
+        f"a = {first}.data",
+        f"b = {second}.data",
+    ]
+    return _method(rule, name, head, first, second)
+
+
+def _unary_method(rule: Rule, name: str) -> Callable[..., Value]:
+    return _method(rule, name, ["a = self.data"], "self", "None")
+
+
+for _name, _rule, _symbol in [
+    ("add", rules.ADD, "+"),
+    ("sub", rules.SUB, "-"),
+    ("mul", rules.MUL, "*"),
+    ("truediv", rules.DIV, "/"),
+]:
+    setattr(Value, f"__{_name}__", _binary_method(_rule, f"__{_name}__", _symbol))
+    setattr(Value, f"__r{_name}__", _binary_method(_rule, f"__r{_name}__", _symbol, reflected=True))
+Value.__neg__ = _unary_method(rules.NEG, "__neg__")  # type: ignore[method-assign]
+for _name in ("exp", "log", "tanh", "sigmoid", "relu"):
+    setattr(Value, _name, _unary_method(rules.RULES[_name], _name))
+del _name, _rule, _symbol

@@ -10,9 +10,9 @@ project's documented defaults (the post's figures are lost); override any of the
     >>> steps = ex.steps()  # the backward pass, one node at a time
     >>> print(next(steps))
     L = 0.482112 (pow): upstream dL/dL = 1
-      [sub -0.6943]: local -1.38869 · upstream 1 = -1.38869, [sub -0.6943].grad now -1.38869
+      z[2]-y: local -1.38869 · upstream 1 = -1.38869, (z[2]-y).grad now -1.38869
     >>> print(next(steps))
-    [sub -0.6943] = -0.694343 (sub): upstream dL/d[sub -0.6943] = -1.38869
+    z[2]-y = -0.694343 (sub): upstream dL/d(z[2]-y) = -1.38869
       z[2]: local 1 · upstream -1.38869 = -1.38869, z[2].grad now -1.38869
       y: local -1 · upstream -1.38869 = 1.38869, y.grad now 1.38869
     >>> print(ex.chain("w[2]12", digits=6))
@@ -21,8 +21,9 @@ project's documented defaults (the post's figures are lost); override any of the
     0.4260865927895179
 
 Names: x1, x2, y; the weights w[l]jk (unit k of layer l−1 to unit j of layer l); s[1]1, s[1]2,
-z[1]1, z[1]2 (hidden linear parts and activations); s[2], z[2] = ŷ; L. The products w·x and
-the difference ŷ − y are left unlabelled (their own names would only repeat the formula).
+z[1]1, z[1]2 (hidden linear parts and activations); s[2], z[2] = ŷ; L. The MLP names its own
+s and z nodes. The products w·x and the difference ŷ − y are left unlabelled: they read as their
+expressions (`w[2]12·z[1]2`, `z[2]-y`), names.py's one naming for every view.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping, Sequence
 
-from .backward import BackwardStep, backward_order, backward_steps
+from .backprop import BackwardStep, backward_order, backward_steps
 from .engine import Value
 from .explain import Explanation, explain
 from .losses import squared_error
@@ -122,10 +123,9 @@ class WorkedExample:
         assert isinstance(z2, Value)  # one output unit
         loss = squared_error(z2, y)  # L = (ŷ − y)²
         loss.label = "L"
-        nodes = {"x1": x1, "x2": x2, **weights, **_name_hidden(z2, weights), "y": y, "L": loss}
-        for name, node in nodes.items():
-            node.label = name
-        self.nodes = nodes
+        named = {node.label: node for node in backward_order(loss) if node.label}  # the MLP names s, z
+        hidden = {name: named[name] for name in FORWARD_NAMES}
+        self.nodes = {"x1": x1, "x2": x2, **weights, **hidden, "y": y, "L": loss}
         self.loss = loss
 
     @property
@@ -178,20 +178,6 @@ class WorkedExample:
     def __repr__(self) -> str:
         changed = {k: v for k, v in self.params.items() if DEFAULTS[k] != v}
         return f"<WorkedExample L={self.loss.data!r} overrides={changed}>"
-
-
-def _name_hidden(z2: Value, weights: Mapping[str, Value]) -> dict[str, Value]:
-    """Find s[2] and the hidden s[1]j, z[1]j in the MLP's graph: z[1]j is what w[2]1j multiplies."""
-    s2 = z2.parents[0]
-    found = {"s[2]": s2, "z[2]": z2}
-    for node in backward_order(s2):
-        if node.op == "mul" and node.parents[0] in (weights["w[2]11"], weights["w[2]12"]):
-            j = 1 if node.parents[0] is weights["w[2]11"] else 2
-            z1 = node.parents[1]
-            found[f"z[1]{j}"] = z1
-            found[f"s[1]{j}"] = z1.parents[0]
-    assert len(found) == 6, "nn.MLP's graph is not the w·z products this example expects"
-    return {name: found[name] for name in FORWARD_NAMES}
 
 
 def build(overrides: Mapping[str, float] | None = None) -> WorkedExample:

@@ -21,8 +21,8 @@ twice (`x * x`) is two paths. The result prints as text with names and numbers.
 
 Paths are counted first (a dynamic program, one pass over the graph); a graph whose path count
 or explanation length passes the limits is refused with an error that says how many there are.
-Unlabelled nodes get stand-in names: their expression, e.g. `(a*b)`, or `t1` (defined below the
-text) when that is long.
+Unlabelled nodes get the names `names.graph_names` gives everywhere: their expression, e.g. `a·b`,
+or `t1` (defined below the text) when that is long.
 """
 
 from __future__ import annotations
@@ -30,39 +30,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .backward import backward_order
+from .backprop import backward_order
 from .engine import Value
+from .names import dname, graph_names
 
 MAX_PATHS = 1000  # more paths than this is a wall of text, not an explanation
 MAX_FACTORS = 10_000  # local derivatives over all paths together
-_MAX_NAME = 16  # a stand-in expression longer than this becomes `t1`, `t2`, ...
 
 
 def fmt(number: float, digits: int | None = None) -> str:
     """`repr(number)` (round-trip exact) or, given `digits`, that many significant digits."""
     return repr(float(number)) if digits is None else f"{number:.{digits}g}"
-
-
-def dname(top: str, bottom: str) -> str:
-    """The derivative's name: dtop/dbottom, with parentheses around names that are expressions."""
-    return f"d{_wrap(top)}/d{_wrap(bottom)}"
-
-
-def _wrap(name: str) -> str:
-    simple = all(ch.isalnum() or ch in "[]_.#" for ch in name)
-    return name if simple or _is_wrapped(name) else f"({name})"
-
-
-def _is_wrapped(name: str) -> bool:
-    """True if `name` is one parenthesised group: `(a*b)` but not `(a)*(b)`."""
-    if not (name.startswith("(") and name.endswith(")")):
-        return False
-    depth = 0
-    for i, ch in enumerate(name):
-        depth += (ch == "(") - (ch == ")")
-        if depth == 0 and i < len(name) - 1:
-            return False
-    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,47 +138,6 @@ def _count(order: list[Value], param: Value) -> tuple[dict[Value, int], dict[Val
     return paths, edges
 
 
-def node_names(order: Iterable[Value]) -> tuple[dict[Value, str], dict[str, str]]:
-    """A readable name for every node, and what each stand-in name stands for.
-
-    A labelled node is its label. A constant shows its number. Other unlabelled leaves become
-    `input1`, `parameter1`, ... An unlabelled op node reads as its expression over its parents'
-    names, `(a*b)`, `tanh(s)`, `a**2`, when that is short, else `t1`, `t2`, ... (numbered in the
-    order the nodes were made); the second dict defines those stand-ins, e.g. {"t1": "tanh((a*b))"}.
-    """
-    names: dict[Value, str] = {}
-    legend: dict[str, str] = {}
-    counters: dict[str, int] = {}
-    for node in sorted(order, key=lambda v: v._seq):  # parents first
-        if node.label:
-            names[node] = node.label
-            continue
-        rule = node.rule
-        if rule is None:
-            if node.kind == "constant":
-                names[node] = f"{node.data:g}"
-            else:
-                counters[node.kind] = counters.get(node.kind, 0) + 1
-                names[node] = f"{node.kind}{counters[node.kind]}"
-                legend[names[node]] = f"{node.data!r}, an unlabelled {node.kind}"
-            continue
-        args = [names[p] for p in node.parents]
-        if len(args) == 2:
-            text = f"({args[0]}{rule.symbol}{args[1]})"
-        elif rule.symbol.startswith("**"):
-            text = f"{_wrap(args[0])}{rule.symbol}"
-        elif rule.name == "neg":
-            text = f"-{_wrap(args[0])}"
-        else:
-            text = f"{rule.symbol}({args[0]})"
-        if len(text) > _MAX_NAME:
-            counters[""] = counters.get("", 0) + 1
-            legend[f"t{counters['']}"] = text
-            text = f"t{counters['']}"
-        names[node] = text
-    return names, legend
-
-
 def explain(
     root: Value,
     param: Value,
@@ -236,7 +173,8 @@ def explain(
             f"explain: the {n_paths} path(s) hold {n_factors} local derivatives in all, more than "
             f"the limit of {max_factors}; explain a smaller graph or pass max_factors={n_factors}"
         )
-    names, legend = node_names(order)
+    named = graph_names(order)
+    names, legend = named.text, named.legend
     terms = tuple(
         _path_term(edges, names, param, skip_unlabelled) for edges in _paths(root, param, paths_from)
     )
@@ -245,7 +183,7 @@ def explain(
         total += term.value
     if root is param:
         total = 1.0
-    param_name = names[param] if param in names else node_names([param])[0][param]
+    param_name = names[param] if param in names else graph_names([param]).text[param]
     used = {n for term in terms for fac in term.factors for n in (names[fac.top], names[fac.bottom])}
     used |= {names[root], param_name}
     shown = tuple(f"{n} = {legend[n]}" for n in legend if n in used)

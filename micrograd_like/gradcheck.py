@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .backward import backward_order
+from .backprop import backward_order
 from .engine import Value, no_grad
 from .rules import Rule
 

@@ -118,7 +118,9 @@ class Module:
 class Neuron(Module):
     """One unit: z = activation(w1·x1 + ... + wn·xn (+ b)).
 
-    `layer` and `unit` (1-based) only name the parameters: w[layer]{unit}{sep}{k} and b[layer]{unit}.
+    `layer` and `unit` (1-based) name the parameters, w[layer]{unit}{sep}{k} and b[layer]{unit}, and
+    the nodes each call makes: s[layer]{unit} (the linear part) and z[layer]{unit} (its activation;
+    without {unit} when `unit_names` is False, for a layer of one unit). A "linear" unit's output is s.
     """
 
     def __init__(
@@ -130,6 +132,7 @@ class Neuron(Module):
         layer: int = 1,
         unit: int = 1,
         sep: str = "",
+        unit_names: bool = True,
         rng: random.Random | None = None,
     ) -> None:
         if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
@@ -144,6 +147,10 @@ class Neuron(Module):
             for k in range(1, nin + 1)
         ]
         self.b = Value(rng.uniform(-bound, bound), f"b[{layer}]{unit}", kind="parameter") if bias else None
+        # the network names its own nodes: s[l]j = the linear part, z[l]j = its activation
+        # (the unit index is left out in a one-unit layer, as the post writes s[2] and z[2])
+        where = f"{layer}]{unit}" if unit_names else f"{layer}]"
+        self.s_label, self.z_label = f"s[{where}", f"z[{where}"
 
     @property
     def nin(self) -> int:
@@ -159,7 +166,12 @@ class Neuron(Module):
         if self.b is not None:
             s = s + self.b
         act = self._act
-        return s if act is None else act(s)
+        s.label = self.s_label
+        if act is None:
+            return s
+        z = act(s)
+        z.label = self.z_label
+        return z
 
     def named_parameters(self) -> dict[str, Value]:
         params = {p.label: p for p in self.w}
@@ -191,7 +203,7 @@ class Layer(Module):
         self.activation = activation
         sep = "," if nin > 9 or nout > 9 else ""  # w[2]1,11 vs w[2]11,1: "w[2]111" would be both
         self.neurons = [
-            Neuron(nin, activation, bias=bias, layer=index, unit=j, sep=sep, rng=rng)
+            Neuron(nin, activation, bias=bias, layer=index, unit=j, sep=sep, unit_names=nout > 1, rng=rng)
             for j in range(1, nout + 1)
         ]
 

@@ -1,31 +1,270 @@
-"""One derivative rule per operation: its forward value, its local derivatives, its formula text.
+"""One derivative rule per operation, written once: its forward math, its local derivatives, its checks.
 
-Everything that computes or teaches a derivative reads these rules: `backward()` applies the local
-derivatives, the step trace and `explain` print them, the graph labels its edges with them and
-`gradcheck` tests them against finite differences. A rule is a value, so a new op is one table entry.
+Each rule holds its math as text in a tiny expression language (`mathexpr`): the forward value
+over the inputs `a`, `b`, and one local derivative d(out)/d(input) per input over `a`, `b` and the
+output `out`. From that one description come the engine's functions (made once, at import), the
+lines of a compiled graph, the page's JavaScript, the formula a learner reads and the engine ops
+that differentiate a derivative again. Domain checks (log of a number <= 0, division by zero) are
+conditions in the same language with the error each one raises, so every rendering applies them.
 
     >>> MUL.forward(3.0, 4.0), MUL.local(12.0, 3.0, 4.0), MUL.formulas
-    (12.0, (4.0, 3.0), ('d(a*b)/da = b', 'd(a*b)/db = a'))
+    (12.0, (4.0, 3.0), ('d(a·b)/da = b', 'd(a·b)/db = a'))
+    >>> TANH.local_text(0, a="s[2]", out="z[2]")
+    '1 - z[2]²'
+    >>> DIV.python_local(1, a="x", b="y", out="q")
+    '-q / y'
 """
 
 from __future__ import annotations
 
 import math
-import operator
-from collections.abc import Callable
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
+
+from . import mathexpr
+from .mathexpr import Expr
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
-    """How one op computes its output and d(output)/d(input) for each input, in plain floats."""
+class Check:
+    """A condition an op's inputs must meet, and the error that says so when they do not."""
 
-    name: str  # "mul": what `Value.op` reports
-    symbol: str  # "*": what graphs draw on the op node
-    forward: Callable[..., float]  # input values -> output value (raises on bad math)
-    local: Callable[..., tuple[float, ...]]  # (output, *input values) -> one local derivative per input
-    formulas: tuple[str, ...]  # one human formula per input, e.g. "d(a*b)/da = b"
+    holds: str  # in the rule language, over the inputs: "b != 0"
+    error: type[Exception]
+    message: str  # with {a}, {b} standing for the inputs' repr: "div: {a} / {b} divides by zero"
+    expr: Expr = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "expr", mathexpr.parse(self.holds, frozenset({"a", "b"})))
+
+    def failure(self, *inputs: float) -> Exception:
+        return self.error(self.message.format(**_reprs(inputs)))
+
+
+def _reprs(inputs: tuple[float, ...]) -> dict[str, str]:
+    return dict(zip(("a", "b"), map(repr, inputs)))
+
+
+class Rule:
+    """How one op computes its output and d(output)/d(input) for each input.
+
+    Built from text; everything else is derived: `forward(*inputs)` (checked: raises the op's own
+    clear errors), `local(out, *inputs)` (one float per input), `formulas` (one text per input),
+    and renderings for generated code. Rules compare and pickle by identity of what they compute.
+    """
+
+    __slots__ = (
+        "checks",
+        "display",
+        "forward",
+        "forward_expr",
+        "forward_text",
+        "formulas",
+        "inputs",
+        "local",
+        "local_exprs",
+        "local_texts",
+        "name",
+        "overflow",
+        "param",
+        "symbol",
+        "d",
+    )
+
+    name: str
+    symbol: str
+    inputs: tuple[str, ...]
+    forward_text: str
+    local_texts: tuple[str, ...]
+    checks: tuple[Check, ...]
+    overflow: str
+    display: str
+    param: float | None
+    forward_expr: Expr
+    local_exprs: tuple[Expr, ...]
+    forward: Callable[..., float]
+    local: Callable[..., tuple[float, ...]]
+    d: Callable[..., Any]
+    formulas: tuple[str, ...]
+
+    def __init__(
+        self,
+        name: str,
+        symbol: str,
+        *,
+        forward: str,
+        local: tuple[str, ...],
+        checks: tuple[Check, ...] = (),
+        overflow: str = "",
+        display: str = "",
+        param: float | None = None,
+    ) -> None:
+        """`name` is what `Value.op` reports; `symbol` what pictures draw on the op node;
+        `display` how the op reads applied to its inputs ("tanh({a})", "{a}·{b}"; default: the
+        forward formula); `overflow` the message when the result is not a finite float."""
+        inputs = ("a",) if len(local) == 1 else ("a", "b")
+        set_ = object.__setattr__
+        set_(self, "name", name)
+        set_(self, "symbol", symbol)
+        set_(self, "inputs", inputs)
+        set_(self, "forward_text", forward)
+        set_(self, "local_texts", tuple(local))
+        set_(self, "checks", tuple(checks))
+        set_(self, "param", param)
+        forward_expr = mathexpr.parse(forward, frozenset(inputs))
+        set_(self, "forward_expr", forward_expr)
+        set_(self, "local_exprs", tuple(mathexpr.parse(t, frozenset({*inputs, "out"})) for t in local))
+        args = ", ".join("{%s}" % x for x in inputs)  # noqa: UP031 (building a template of templates)
+        set_(self, "overflow", overflow or f"{name}({args}) = {{out}}: the result is not a finite float")
+        set_(self, "display", display or mathexpr.to_text(forward_expr, {x: "{%s}" % x for x in inputs}))  # noqa: UP031
+        out = self.show(*inputs)
+        left = f"d{out}" if re.fullmatch(r"[A-Za-z_]\w*", out, re.ASCII) else f"d({out})"
+        set_(self, "formulas", tuple(f"{left}/d{x} = {self.local_text(k)}" for k, x in enumerate(inputs)))
+        set_(self, "forward", _compile(forward_function(self), self))
+        locals_ = ", ".join(self.python_local(k) for k in range(len(local)))
+        arguments = ", ".join(("out", *inputs))
+        set_(self, "local", _compile(f"lambda {arguments}: ({locals_},)", self))
+        # the backward loop's form: one float for a one-input op, a pair for a two-input op
+        set_(self, "d", _compile(f"lambda {arguments}: ({locals_})", self))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a Rule is immutable (tried to set {name!r})")
+
+    # --- renderings -------------------------------------------------------------------------------
+
+    @property
+    def level(self) -> int:
+        """How tightly the op's display binds: 2 for + and -, 3 for · and /, 4 for unary -,
+        5 for powers, 6 for a function call such as tanh(a)."""
+        if re.fullmatch(r"\w+\(\{a\}\)", self.display):
+            return 6
+        return 5 if "**" in self.display or "²" in self.display else mathexpr._level(self.forward_expr)
+
+    def show(self, *names: str, levels: tuple[int, ...] | None = None) -> str:
+        """The op applied to named inputs, as a person writes it: show("x", "y") of MUL is "x·y".
+
+        A compound name is parenthesised where precedence needs it; `levels` gives each name's
+        own `level` (default: 6 for a single word, else 0, i.e. always parenthesised).
+        """
+        own = self.level
+        if levels is None:
+            levels = tuple(6 if _is_word(n) else 0 for n in names)
+        wrapped = []
+        for k, (name, level) in enumerate(zip(names, levels)):
+            # a - (b - c), a / (b·c) and (a**b)**c need parentheses at equal precedence too
+            tight = level == own and ((k == 1 and own in (2, 3)) or (k == 0 and own == 5))
+            wrapped.append(f"({name})" if own < 6 and (level < own or tight) else name)
+        return self.display.format(**dict(zip(self.inputs, wrapped)))
+
+    def local_text(self, k: int, **names: str) -> str:
+        """The k-th local derivative as a formula; `out` reads as the op applied to the inputs.
+
+        Names may replace `a`, `b` and `out`: TANH.local_text(0, out="z[2]") is "1 - z[2]²".
+        """
+        named = {x: names.get(x, x) for x in self.inputs}
+        named["out"] = names.get("out") or self.show(*(named[x] for x in self.inputs))
+        return mathexpr.to_text(self.local_exprs[k], named)
+
+    def python_forward(self, **names: str) -> str:
+        """The forward value as a Python expression (unchecked: see `forward_function`)."""
+        return mathexpr.to_python(self.forward_expr, names)
+
+    def python_local(self, k: int, **names: str) -> str:
+        """The k-th local derivative as a Python expression over `out` and the inputs."""
+        return mathexpr.to_python(self.local_exprs[k], names)
+
+    def js_forward(self, **names: str) -> str:
+        return mathexpr.to_js(self.forward_expr, names)
+
+    def js_local(self, k: int, **names: str) -> str:
+        return mathexpr.to_js(self.local_exprs[k], names)
+
+    def evaluate_local(
+        self,
+        k: int,
+        env: Mapping[str, Any],
+        functions: Mapping[str, Callable[[Any], Any]],
+        number: Callable[[float], Any],
+        truth: Callable[[Any], float],
+    ) -> Any:
+        """The k-th local derivative computed over any arithmetic values (e.g. engine Values)."""
+        return mathexpr.evaluate(self.local_exprs[k], env, functions, number, truth)
+
+    # --- identity ---------------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        return f"<Rule {self.name} {self.symbol}: {'; '.join(self.formulas)}>"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A rule pickles as where to find it again: the registry's own object comes back.
+        if RULES.get(self.name) is self:
+            return (_registered, (self.name,))
+        if self.param is not None and power(self.param) is self:
+            return (power, (self.param,))
+        options = {"checks": self.checks, "overflow": self.overflow, "display": self.display}
+        return (_rebuild, (self.name, self.symbol, self.forward_text, self.local_texts, options))
+
+
+def _registered(name: str) -> Rule:
+    return RULES[name]
+
+
+def _rebuild(name: str, symbol: str, forward: str, local: tuple[str, ...], options: dict[str, Any]) -> Rule:
+    return Rule(name, symbol, forward=forward, local=local, **options)
+
+
+def _is_word(text: str) -> bool:
+    return mathexpr._is_word(text)
+
+
+def fail_not_finite(rule: Rule, inputs: tuple[float, ...], out: float) -> OverflowError:
+    """The error for an op whose result is inf or nan: the rule's own words, with the numbers."""
+    return OverflowError(rule.overflow.format(out=repr(out), **_reprs(inputs)))
+
+
+def forward_lines(rule: Rule, result: str = "data", **names: str) -> list[str]:
+    """Python lines that compute the checked forward value into `result`.
+
+    The inputs are read from the variables `names` gives (default `a`, `b`); a failed check
+    raises the rule's error, and a result that is not a finite float raises its overflow error.
+    The engine's operator methods and `Rule.forward` are made from these same lines.
+    """
+    inputs = [names.get(x, x) for x in rule.inputs]
+    lines = []
+    for i, check in enumerate(rule.checks):
+        condition = mathexpr.to_python(check.expr, names)
+        lines.append(f"if not ({condition}):")
+        lines.append(f"    raise _RULE.checks[{i}].failure({', '.join(inputs)})")
+    lines += [
+        "try:",
+        f"    {result} = {rule.python_forward(**names)}",
+        "except OverflowError:",  # exp and ** raise where the float would be inf
+        f"    {result} = _inf",
+        f"if {result} - {result}:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0",
+        f"    raise _fail_not_finite(_RULE, ({', '.join(inputs)},), {result})",
+    ]
+    return lines
+
+
+def forward_function(rule: Rule) -> str:
+    body = "\n".join("    " + line for line in [*forward_lines(rule), "return data"])
+    return f"def forward({', '.join(rule.inputs)}):\n{body}"
+
+
+def namespace(rule: Rule) -> dict[str, Any]:
+    """What code made by `forward_lines` and the local renderings needs to run."""
+    return {"math": math, "_RULE": rule, "_inf": math.inf, "_fail_not_finite": fail_not_finite}
+
+
+def _compile(source: str, rule: Rule) -> Callable[..., Any]:
+    scope = namespace(rule)
+    if source.startswith("def "):
+        exec(compile(source, f"<rule {rule.name}>", "exec"), scope)
+        return scope["forward"]
+    return eval(compile(source, f"<rule {rule.name}>", "eval"), scope)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +273,13 @@ class LeafKind:
 
     name: str  # "input", "constant" or "parameter"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_leaf_kind, (self.name,))
+
+
+def _leaf_kind(name: str) -> LeafKind:
+    return LEAF_KINDS[name]
+
 
 INPUT = LeafKind("input")  # Value(3.0): a leaf the user made
 CONSTANT = LeafKind("constant")  # the 2 in `x * 2`, wrapped so it can sit in the graph
@@ -41,183 +287,99 @@ PARAMETER = LeafKind("parameter")  # a weight or bias owned by a module; optimiz
 LEAF_KINDS = {kind.name: kind for kind in (INPUT, CONSTANT, PARAMETER)}
 
 
-# --- arithmetic ---------------------------------------------------------------------------------
+# --- the table ------------------------------------------------------------------------------------
 
-ADD = Rule(
-    "add",
-    "+",
-    forward=operator.add,  # two-input results are checked for overflow where nodes are made
-    local=lambda out, a, b: (1.0, 1.0),  # d(a+b)/da = 1, d(a+b)/db = 1
-    formulas=("d(a+b)/da = 1", "d(a+b)/db = 1"),
-)
-
-SUB = Rule(
-    "sub",
-    "-",
-    forward=operator.sub,
-    local=lambda out, a, b: (1.0, -1.0),
-    formulas=("d(a-b)/da = 1", "d(a-b)/db = -1"),
-)
-
-MUL = Rule(
-    "mul",
-    "*",
-    forward=operator.mul,
-    local=lambda out, a, b: (b, a),
-    formulas=("d(a*b)/da = b", "d(a*b)/db = a"),
-)
-
-
-def _div(a: float, b: float) -> float:
-    if b == 0.0:
-        raise ZeroDivisionError(f"div: {a!r} / {b!r} divides by zero")
-    return a / b
-
-
+ADD = Rule("add", "+", forward="a + b", local=("1", "1"), display="{a}+{b}")
+SUB = Rule("sub", "-", forward="a - b", local=("1", "-1"), display="{a}-{b}")
+MUL = Rule("mul", "*", forward="a * b", local=("b", "a"))
 DIV = Rule(
     "div",
     "/",
-    forward=_div,
-    local=lambda out, a, b: (1.0 / b, -out / b),  # d(a/b)/db = -a/b² = -out/b
-    formulas=("d(a/b)/da = 1/b", "d(a/b)/db = -a/b²"),
+    forward="a / b",
+    local=("1 / b", "-out / b"),  # d(a/b)/db = -a/b² = -out/b, without squaring a tiny b to 0
+    checks=(Check("b != 0", ZeroDivisionError, "div: {a} / {b} divides by zero"),),
 )
-
-NEG = Rule(
-    "neg",
-    "-",
-    forward=lambda a: -a,
-    local=lambda out, a: (-1.0,),
-    formulas=("d(-a)/da = -1",),
-)
-
-
-# --- powers ---------------------------------------------------------------------------------------
-
-
-def _check_power(op: str, base: float, exponent: float) -> float:
-    """base ** exponent over the reals, or an error naming the op and both numbers."""
-    if base == 0.0 and exponent < 0.0:
-        raise ZeroDivisionError(f"{op}: 0.0 ** {exponent!r} divides by zero")
-    if base < 0.0 and not float(exponent).is_integer():
-        raise ValueError(
-            f"{op}: {base!r} ** {exponent!r} is not a real number "
-            "(a negative base needs a whole-number exponent)"
-        )
-    try:
-        result = float(base**exponent)
-    except OverflowError:
-        result = math.inf
-    if math.isinf(result):
-        raise OverflowError(f"{op}: {base!r} ** {exponent!r} overflows a float; scale the inputs down")
-    return result
-
-
-@lru_cache(maxsize=256)
-def power(exponent: float) -> Rule:
-    """The rule for `x ** n` with a fixed number n (one cached rule per exponent)."""
-    n = exponent
-    shown = f"{n:g}"
-
-    def local(out: float, a: float) -> tuple[float, ...]:
-        if n == 0.0:
-            return (0.0,)  # x**0 is the constant 1 (0.0 ** -1.0 below would raise at x = 0)
-        if a == 0.0 and n < 1.0:
-            raise ZeroDivisionError(f"pow: d(x**{shown})/dx is infinite at x = 0.0")
-        return (n * a ** (n - 1.0),)  # d(a**n)/da = n·a^(n-1)
-
-    return Rule(
-        "pow",
-        f"**{shown}",
-        forward=lambda a: _check_power("pow", a, n),
-        local=local,
-        formulas=(f"d(a**{shown})/da = {shown}·a**{n - 1:g}",),
-    )
-
-
-def _pow_value(a: float, b: float) -> float:
-    if a <= 0.0:
-        raise ValueError(
-            f"pow: base {a!r} ** a Value exponent: d/d(exponent) = out·log(base) needs a base > 0 "
-            "(use a plain-number exponent for a base <= 0)"
-        )
-    return _check_power("pow", a, b)
-
-
+NEG = Rule("neg", "-", forward="-a", local=("-1",))
 POW = Rule(
     "pow",
     "**",
-    forward=_pow_value,
-    local=lambda out, a, b: (b * a ** (b - 1.0), out * math.log(a)),
-    formulas=("d(a**b)/da = b·a**(b-1)", "d(a**b)/db = a**b·log(a)"),
+    forward="a ** b",
+    local=("b * a ** (b - 1)", "out * log(a)"),
+    checks=(
+        Check(
+            "a > 0",
+            ValueError,
+            "pow: base {a} ** a Value exponent: d/d(exponent) = out·log(base) needs a base > 0 "
+            "(use a plain-number exponent for a base <= 0)",
+        ),
+    ),
+    overflow="pow: {a} ** {b} overflows a float; scale the inputs down",
+    display="{a}**{b}",
 )
-
-
-# --- functions ------------------------------------------------------------------------------------
-
-
-def _exp(a: float) -> float:
-    try:
-        return math.exp(a)
-    except OverflowError:
-        raise OverflowError(f"exp({a!r}) overflows a float (the largest input is about 709.78)") from None
-
-
 EXP = Rule(
     "exp",
     "exp",
-    forward=_exp,
-    local=lambda out, a: (out,),  # d(e^a)/da = e^a
-    formulas=("d(exp a)/da = exp a",),
+    forward="exp(a)",
+    local=("out",),  # d(e^a)/da = e^a
+    overflow="exp({a}) overflows a float (the largest input is about 709.78)",
 )
-
-
-def _log(a: float) -> float:
-    if a <= 0.0:
-        raise ValueError(f"log({a!r}) is undefined: log needs an input > 0")
-    return math.log(a)
-
-
 LOG = Rule(
     "log",
     "log",
-    forward=_log,
-    local=lambda out, a: (1.0 / a,),
-    formulas=("d(log a)/da = 1/a",),
+    forward="log(a)",
+    local=("1 / a",),
+    checks=(Check("a > 0", ValueError, "log({a}) is undefined: log needs an input > 0"),),
 )
-
-TANH = Rule(
-    "tanh",
-    "tanh",
-    forward=math.tanh,
-    local=lambda out, a: (1.0 - out * out,),  # d(tanh a)/da = 1 - tanh²(a)
-    formulas=("d(tanh a)/da = 1 - tanh²(a)",),
-)
-
-
-def _sigmoid(a: float) -> float:
-    # 1/(1+e^-a), written so neither branch can overflow
-    if a >= 0.0:
-        return 1.0 / (1.0 + math.exp(-a))
-    e = math.exp(a)
-    return e / (1.0 + e)
-
-
+TANH = Rule("tanh", "tanh", forward="tanh(a)", local=("1 - out * out",))  # 1 - tanh²(a)
 SIGMOID = Rule(
     "sigmoid",
     "σ",
-    forward=_sigmoid,
-    local=lambda out, a: (out * (1.0 - out),),  # σ'(a) = σ(a)(1 - σ(a))
-    formulas=("d(σ(a))/da = σ(a)·(1 - σ(a))",),
+    forward="1 / (1 + exp(-a)) if a >= 0 else exp(a) / (1 + exp(a))",  # neither branch can overflow
+    local=("out * (1 - out)",),  # σ'(a) = σ(a)(1 - σ(a))
+    display="σ({a})",
 )
-
 RELU = Rule(
     "relu",
     "relu",
-    forward=lambda a: a if a > 0.0 else 0.0,
-    local=lambda out, a: (1.0 if a > 0.0 else 0.0,),
-    formulas=("d(relu a)/da = 1 if a > 0 else 0",),
+    forward="a if a > 0 else 0",
+    local=("1 if a > 0 else 0",),
+    display="relu({a})",
 )
 
 RULES: dict[str, Rule] = {
     rule.name: rule for rule in (ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, TANH, SIGMOID, RELU)
 }
+
+
+@lru_cache(maxsize=256)
+def power(exponent: float) -> Rule:
+    """The rule for `x ** n` with a fixed number n (one cached rule per exponent)."""
+    n = float(exponent)
+    if not math.isfinite(n):
+        raise ValueError(f"pow: the exponent must be a finite number, got {n!r}")
+    shown = mathexpr.number_text(n)
+    checks = []
+    if n < 0:
+        checks.append(Check("a != 0", ZeroDivisionError, f"pow: {{a}} ** {shown} divides by zero"))
+    if not n.is_integer():
+        message = (
+            f"pow: {{a}} ** {shown} is not a real number (a negative base needs a whole-number exponent)"
+        )
+        checks.append(Check("a >= 0", ValueError, message))
+    if n == 0:
+        local = "0"  # x**0 is the constant 1
+    elif n == 1:
+        local = "1"
+    elif n == 2:
+        local = "2 * a"  # n·a^(n-1) with a**1 = a: the same float, and reads as 2a
+    else:
+        local = f"{n!r} * a ** {n - 1.0!r}"  # d(a**n)/da = n·a^(n-1)
+    return Rule(
+        "pow",
+        f"**{shown}",
+        forward=f"a ** {n!r}",
+        local=(local,),
+        checks=tuple(checks),
+        overflow=f"pow: {{a}} ** {shown} overflows a float; scale the inputs down",
+        param=n,
+    )

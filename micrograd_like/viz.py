@@ -18,8 +18,8 @@ per backward step, the gradients filling in from the root down.
         n1 [label="x|data 3|grad 6" class=input fillcolor="#dbeafe" tooltip="x: input"]
         n0 [label="y|data 9|grad 1" class=computed fillcolor=white tooltip="y: computed by mul"]
         o0 [label="*" class=op ...]
-        n1 -> o0 [label=3 tooltip="d(a*b)/da = b"]
-        n1 -> o0 [label=3 tooltip="d(a*b)/db = a"]
+        n1 -> o0 [label=3 tooltip="d(a·b)/da = b"]
+        n1 -> o0 [label=3 tooltip="d(a·b)/db = a"]
         o0 -> n0
     }
 
@@ -37,7 +37,7 @@ from pathlib import Path
 
 import graphviz
 
-from .backward import BackwardStep, backward_order, backward_steps
+from .backprop import BackwardStep, backward_order, backward_steps
 from .engine import Value
 from .render import Renderer, render, render_svg
 

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd_like import Value
+from micrograd_like.backprop import BackwardError
 
 # --- things that are not real numbers -----------------------------------------------------------------
 
@@ -116,7 +117,7 @@ MATH_CASES: list[tuple[str, Callable[[Value, Value], object], float, float, type
     ("a / -0.0", lambda a, b: a / b, 3.0, -0.0, ZeroDivisionError, ["div", "3.0 / -0.0"]),
     ("(-2) ** 0.5", lambda a, b: a**0.5, -2.0, 1.0, ValueError, ["pow", "-2.0 ** 0.5"]),
     ("(-8) ** (1/3)", lambda a, b: a ** (1 / 3), -8.0, 1.0, ValueError, ["pow", "-8.0"]),
-    ("0 ** -1", lambda a, b: a**-1, 0.0, 1.0, ZeroDivisionError, ["pow", "0.0 ** -1.0"]),
+    ("0 ** -1", lambda a, b: a**-1, 0.0, 1.0, ZeroDivisionError, ["pow", "0.0 ** -1 "]),
     ("0 ** -0.5", lambda a, b: a**-0.5, 0.0, 1.0, ZeroDivisionError, ["pow", "0.0 ** -0.5"]),
     ("0 ** Value", lambda a, b: a**b, 0.0, 2.0, ValueError, ["pow", "0.0"]),
     ("(-1) ** Value", lambda a, b: a**b, -1.0, 2.0, ValueError, ["pow", "-1.0"]),
@@ -162,8 +163,9 @@ def test_an_infinite_derivative_is_reported_at_backward_time() -> None:
     x = Value(0.0, "x")
     y = x**0.5
     assert y.data == 0.0
-    with pytest.raises(ZeroDivisionError, match=r"pow: d\(x\*\*0\.5\)/dx is infinite at x = 0\.0"):
+    with pytest.raises(BackwardError, match=r"pow node x\*\*0\.5 .*d\(a\*\*0\.5\)/da = 0\.5·a\*\*\(-0\.5\)"):
         y.backward()
+    assert x.grad == 0.0 and y.grad == 0.0  # all or nothing
 
 
 def test_a_failed_op_leaves_no_half_built_graph() -> None:

@@ -13,7 +13,8 @@ from test_example import post_numbers
 
 from micrograd_like import Value, backward_order, rules
 from micrograd_like.example import WEIGHT_NAMES, build
-from micrograd_like.explain import MAX_PATHS, count_paths, dname, explain, node_names
+from micrograd_like.explain import MAX_PATHS, count_paths, explain
+from micrograd_like.names import dname, graph_names
 
 
 def test_a_value_used_twice_is_two_paths() -> None:
@@ -74,13 +75,15 @@ def test_stand_in_names() -> None:
     a = Value(2.0, "a")
     b = Value(-3.0)  # unlabelled input
     out = (a * b + 1.5).tanh() * a
-    names, legend = node_names(backward_order(out))
+    named = graph_names(backward_order(out))
+    names, legend = named.text, named.legend
     assert names[b] == "input1" and legend["input1"] == "-3.0, an unlabelled input"
-    assert names[out.parents[0].parents[0].parents[0]] == "(a*input1)"
-    long = names[out.parents[0]]
-    assert long == "t1" and legend["t1"] == "tanh(((a*input1)+1.5))"
+    assert names[out.parents[0].parents[0].parents[0]] == "a·input1"
+    long = names[out.parents[0]]  # the op nodes are numbered t1.. parents first; long names use it
+    assert long == "t3" and legend["t3"] == "tanh(a·input1+1.5)"
+    assert named.code[out.parents[0]] == "t3" and named.code[out] == "t4" and named.code[b] == "input1"
     text = str(explain(out, b))
-    assert "d(t1*a)/dt1" in text and "where input1 = -3.0, an unlabelled input; t1 = tanh(" in text
+    assert "d(t3·a)/dt3" in text and "where input1 = -3.0, an unlabelled input; t3 = tanh(" in text
     assert dname("L", "w[2]12") == "dL/dw[2]12" and dname("(a*b)", "-x") == "d(a*b)/d(-x)"
 
 

@@ -43,7 +43,8 @@ def test_one_step_per_node_root_first_in_backward_order() -> None:
     assert all(s.root is ex.loss for s in steps)
     # 6 products, 3 sums, 3 tanh, the difference, the square; 2 inputs, the target, 6 weights
     assert len(steps) == 14 + 9
-    assert [s.node.label for s in steps if not s.edges] == ["y", "x2", "x1", *reversed(WEIGHT_NAMES)]
+    leaves = ["w[2]11", "w[1]11", "w[1]12", "w[2]12", "w[1]21", "x1", "w[1]22", "x2", "y"]  # depth first
+    assert [s.node.label for s in steps if not s.edges] == leaves
 
 
 def test_each_edge_is_local_times_upstream_with_hand_locals() -> None:

@@ -1,0 +1,296 @@
+"""Reverse-mode backpropagation: a topological order and the one chain-rule loop.
+
+`backward_steps(root)` and `backward(root)` run the same loop, `_propagate`, the only place
+gradients are computed; the steps version yields each node's step as it happens, with the
+gradients filled in so far.
+
+    >>> from micrograd_like import Value
+    >>> x = Value(3.0, "x")
+    >>> y = x * x
+    >>> y.label = "y"
+    >>> for step in backward_steps(y):
+    ...     print(step)
+    y = 9 (mul): upstream dy/dy = 1
+      x: local 3 · upstream 1 = 3, x.grad now 3
+      x: local 3 · upstream 1 = 3, x.grad now 6
+    x = 3 (leaf): dy/dx = 6
+
+A backward pass is all or nothing: if a local derivative cannot be computed (d(√x)/dx at 0) or
+a gradient would be inf or nan, a `BackwardError` names the op and the node, and every `.grad`
+is left as it was before the call.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import TYPE_CHECKING
+
+from .names import dname, node_names, wrap
+
+if TYPE_CHECKING:  # the engine imports this module; Value is only needed for the annotations
+    from .engine import Value
+
+_grad = attrgetter("grad")
+
+
+class BackwardError(ArithmeticError):
+    """A backward pass that could not finish with finite gradients; no gradient was changed."""
+
+
+def backward_order(root: Value) -> list[Value]:
+    """Every node below `root`, each placed before all of its parents (root first)."""
+    order = parents_first([root])
+    order.reverse()
+    return order
+
+
+def parents_first(roots: Iterable[Value]) -> list[Value]:
+    """Every node below `roots`, each placed after all of its parents."""
+    search = _Search(roots)
+    search.restore()
+    return search.placed
+
+
+class _Search:
+    """The textbook topological sort: a depth-first search that places a node once all its
+    parents are placed. It uses an explicit stack, so a million-node chain is fine, and visits
+    parents in their order, so the same graph always gives the same order.
+
+    On the stack a node is followed by a None marker while its parents are visited: popping
+    the marker means they are all placed. A visited node is marked by setting its gradient
+    to `mark`, a float 0.0 made for this search alone (cheaper than a set of the nodes seen;
+    a search inside another, e.g. naming nodes while stepping, has a mark of its own), after
+    saving it: backward wants interior gradients zeroed anyway, `restore` puts back the rest.
+    """
+
+    __slots__ = ("leaves", "mark", "placed", "saved")
+
+    def __init__(self, roots: Iterable[Value]) -> None:
+        placed: list[Value] = []
+        leaves: list[Value] = []
+        saved: list[Value | float] = []  # node, its gradient before, node, gradient, ...
+        self.placed, self.leaves, self.saved = placed, leaves, saved
+        stack: list[Value | None] = []
+        push, pop, place, save = stack.append, stack.pop, placed.append, saved.append
+        mark = self.mark = float.fromhex("0x0p+0")  # a new float object: `is` tells it from any other
+        try:
+            for root in roots:
+                push(root)
+                while stack:
+                    node = pop()
+                    if node is None:  # the marker: every parent of the node below it is placed
+                        place(pop())  # type: ignore[arg-type]
+                        continue
+                    grad = node.grad
+                    if grad is mark:
+                        continue
+                    save(node)
+                    save(grad)
+                    node.grad = mark
+                    a = node._a
+                    if a is None:  # a leaf has nothing to wait for
+                        place(node)
+                        leaves.append(node)
+                        continue
+                    push(node)
+                    push(None)
+                    if a.grad is not mark:
+                        push(a)
+                    b = node._b
+                    if b is not None and b.grad is not mark:
+                        push(b)
+        except BaseException:
+            self.restore()
+            raise
+
+    def restore(self) -> None:
+        """Every gradient as it was before the search (or before a failed backward pass)."""
+        flat = iter(self.saved)
+        for node, grad in zip(flat, flat):
+            node.grad = grad  # type: ignore[union-attr]
+
+    def restore_leaves(self) -> None:
+        """The leaves' gradients as before (they accumulate); interior ones stay 0.0."""
+        flat = iter(self.saved)
+        for node, grad in zip(flat, flat):
+            if node._a is None:  # type: ignore[union-attr]
+                node.grad = grad  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """One use of `parent` by the step's node: what the chain rule passed along it."""
+
+    parent: Value
+    local: float  # d(node)/d(parent), from the op's rule
+    contribution: float  # local · upstream: what this edge added to parent.grad
+    parent_grad: float  # parent.grad right after the addition
+
+
+@dataclass(frozen=True, slots=True)
+class BackwardStep:
+    """A node reached by the backward pass, its upstream gradient, and the edges it fed."""
+
+    index: int  # 0 for the root, then in backward order
+    node: Value
+    upstream: float  # d(root)/d(node): complete when the node's turn comes
+    edges: tuple[Edge, ...]  # empty for a leaf
+    root: Value
+    names: dict[Value, str]  # every node's name in this graph (names.node_names)
+
+    def name(self, node: Value) -> str:
+        return self.names[node]
+
+    def __str__(self) -> str:
+        root, node = self.names[self.root], self.names[self.node]
+        if not self.edges:
+            return f"{node} = {self.node.data:.6g} (leaf): {dname(root, node)} = {self.upstream:.6g}"
+        head = f"{node} = {self.node.data:.6g} ({self.node.op})"
+        lines = [f"{head}: upstream {dname(root, node)} = {self.upstream:.6g}"]
+        for e in self.edges:
+            parent = self.names[e.parent]
+            lines.append(
+                f"  {parent}: local {e.local:.6g} · upstream {self.upstream:.6g}"
+                f" = {e.contribution:.6g}, {wrap(parent)}.grad now {e.parent_grad:.6g}"
+            )
+        return "\n".join(lines)
+
+
+def _propagate(order: list[Value], root: Value, trace: bool) -> Iterator[BackwardStep]:
+    """The chain rule, once per edge, nodes in backward order: parent.grad += local · upstream.
+
+    With trace=False nothing is yielded or recorded (that is `backward()`).
+    """
+    names = node_names(order) if trace else {}
+    index = -1
+    for node in order:
+        index += 1
+        a = node._a
+        upstream = node.grad
+        if a is None:  # a leaf: its gradient is complete
+            if trace:
+                yield BackwardStep(index, node, upstream, (), root, names)
+            continue
+        b = node._b
+        if b is None:
+            local_a = node._op.d(node.data, a.data)  # type: ignore[union-attr]
+            a.grad += local_a * upstream  # the chain rule (one parent)
+            if trace:
+                edge = Edge(a, local_a, local_a * upstream, a.grad)
+                yield BackwardStep(index, node, upstream, (edge,), root, names)
+            continue
+        local_a, local_b = node._op.d(node.data, a.data, b.data)  # type: ignore[union-attr]
+        a.grad += local_a * upstream  # the chain rule (first of two parents)
+        if trace:
+            first = Edge(a, local_a, local_a * upstream, a.grad)
+        b.grad += local_b * upstream  # (second parent)
+        if trace:
+            second = Edge(b, local_b, local_b * upstream, b.grad)
+            yield BackwardStep(index, node, upstream, (first, second), root, names)
+
+
+def backward_steps(root: Value) -> Iterator[BackwardStep]:
+    """Backpropagate from `root`, yielding a `BackwardStep` per node as it is processed.
+
+    Seeds d(root)/d(root) = 1, zeroes every interior gradient first (so repeated calls never
+    drift) and adds into leaves (so two calls double a leaf's gradient, as in PyTorch).
+    """
+    return _run(root, trace=True)
+
+
+def backward(root: Value) -> None:
+    """Run the whole backward pass from `root` (see `backward_steps`); all or nothing."""
+    for _ in _run(root, trace=False):
+        pass
+
+
+def _run(root: Value, trace: bool) -> Iterator[BackwardStep]:
+    search = _Search([root])  # interior gradients now 0.0, to be recomputed from scratch
+    search.restore_leaves()  # leaves accumulate onto what they held
+    order = search.placed
+    order.reverse()
+    root.grad = 1.0 if root._a is not None else root.grad + 1.0  # d(root)/d(root); a leaf root accumulates
+    try:
+        yield from _propagate(order, root, trace)
+        _check_finite(order, search.leaves)
+    except (ArithmeticError, ValueError) as error:
+        search.restore()
+        raise error if isinstance(error, BackwardError) else _local_error(order) from None
+
+
+# --- when it fails: put everything back and say where -------------------------------------------
+
+
+def _check_finite(order: list[Value], leaves: list[Value]) -> None:
+    # An inf or nan anywhere reaches a leaf: every interior node passes local · its gradient on
+    # to its parents, and inf · 0 is nan. So one sum over the leaves finds it.
+    total = sum(map(_grad, leaves))
+    if total - total == 0.0:
+        return
+    problem = _first_non_finite(order)
+    if problem is not None:  # None: only the sum itself overflowed, every gradient is finite
+        raise BackwardError(problem)
+
+
+def _describe(node: Value, names: dict[Value, str]) -> str:
+    what = f"{node.op} node" if node._a is not None else f"{node.kind}"
+    return f"{what} {names[node]} (data {node.data!r})"
+
+
+def _local_error(order: list[Value]) -> BackwardError:
+    """The error for a local derivative that raised: local derivatives depend only on the data,
+    so recomputing them in order finds the node."""
+    names = node_names(order)
+    for node in order:
+        rule = node.rule
+        if rule is None:
+            continue
+        inputs = [p.data for p in node.parents]
+        try:
+            rule.local(node.data, *inputs)
+        except (ArithmeticError, ValueError) as error:
+            at = ", ".join(f"{x} = {v!r}" for x, v in zip(rule.inputs, inputs))
+            return BackwardError(
+                f"backward: the local derivative of {_describe(node, names)} cannot be computed at "
+                f"{at} ({'; '.join(rule.formulas)}): {error}. No gradient was changed."
+            )
+    return BackwardError("backward: a local derivative failed. No gradient was changed.")
+
+
+def _first_non_finite(order: list[Value]) -> str | None:
+    """Which edge first carried an inf or nan, in backward order, in words (None if none did)."""
+    names = node_names(order)
+    root = names[order[0]]
+    accumulated: tuple[Value, Value] | None = None  # (node, parent) whose parent's sum is not finite
+    for node in order:
+        rule = node.rule
+        if rule is None:
+            continue
+        upstream = node.grad
+        for k, (parent, local) in enumerate(zip(node.parents, node.local_grads())):
+            contribution = local * upstream
+            if not math.isfinite(contribution):
+                why = (
+                    f"its local derivative {rule.formulas[k]} is {local!r} "
+                    f"at {names[parent]} = {parent.data!r}"
+                    if not math.isfinite(local)
+                    else f"local {local!r} × upstream {upstream!r} = {contribution!r}"
+                )
+                return _not_finite(root, names[parent], f"at {_describe(node, names)}, {why}")
+            if accumulated is None and not math.isfinite(parent.grad):
+                accumulated = (node, parent)
+    if accumulated is None:
+        return None
+    node, parent = accumulated
+    why = f"the finite contributions to {names[parent]}.grad add up to {parent.grad!r}"
+    return _not_finite(root, names[parent], f"below {_describe(node, names)}, {why}")
+
+
+def _not_finite(root: str, wrt: str, why: str) -> str:
+    return (
+        f"backward: the gradient {dname(root, wrt)} is not a finite float: {why}. No gradient was "
+        "changed; scale the inputs so the values stay within float range."
+    )

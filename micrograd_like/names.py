@@ -1,0 +1,146 @@
+"""One name for every node of a graph, used by everything that shows one: the step trace, `explain`,
+pictures and their frames, the interactive page and compiled source.
+
+A labelled node is its label. A constant is its number. Other unlabelled leaves are `input1`,
+`parameter1`, ... An unlabelled op node reads as its expression over its parents' names,
+`w[2]12·z[1]2`, `tanh(s)`, when that is short, else `t7`, where 7 numbers the unlabelled op nodes
+parents first; compiled code calls every unlabelled op node by that number (`t7`), so a name in
+the text and a variable in the code always mean the same node.
+
+    >>> from micrograd_like import Value
+    >>> x, y = Value(2.0, "x"), Value(3.0, "y")
+    >>> z = (x * y + 1).tanh()
+    >>> sorted(node_names([z, *z.parents]).values())
+    ['tanh(x·y+1)', 'x·y+1']
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .mathexpr import number_text
+
+if TYPE_CHECKING:
+    from .engine import Value
+
+MAX_EXPRESSION = 16  # a stand-in expression longer than this becomes `t<k>`
+
+
+@dataclass(frozen=True)
+class Names:
+    """Every node's display name and code identifier, and what each `t<k>` stands for."""
+
+    text: dict[Value, str]  # what people read: "w[2]12", "x·y", "t7", "2"
+    code: dict[Value, str]  # a Python/JavaScript identifier, or a literal for a constant
+    legend: dict[str, str]  # "t7" -> its expression, "input1" -> its value: what stand-ins mean
+
+
+def graph_names(order: Iterable[Value]) -> Names:
+    """Names for the nodes of `order` (any order; parents need not be included)."""
+    nodes = list(order)
+    inside = set(nodes)
+    text: dict[Value, str] = {}
+    code: dict[Value, str] = {}
+    legend: dict[str, str] = {}
+    counters: dict[str, int] = {}
+    level: dict[Value, int] = {}  # how tightly each name binds (Rule.level), for parentheses
+    taken: set[str] = set()
+    for node in _parents_first(nodes):
+        if node.label:
+            text[node] = node.label
+            code[node] = _identifier(node.label, taken)
+            continue
+        rule = node.rule
+        if rule is None:
+            if node.kind == "constant":
+                text[node] = number_text(node.data)
+                code[node] = repr(node.data)
+            else:
+                counters[node.kind] = counters.get(node.kind, 0) + 1
+                text[node] = f"{node.kind}{counters[node.kind]}"
+                code[node] = _identifier(text[node], taken)
+                legend[text[node]] = f"{node.data!r}, an unlabelled {node.kind}"
+            continue
+        counters["t"] = counters.get("t", 0) + 1
+        stand_in = f"t{counters['t']}"
+        code[node] = _identifier(stand_in, taken)
+        args = [text[p] if p in text else _outside(p) for p in node.parents]
+        levels = tuple(level.get(p, 1 if p.data < 0 and p.kind == "constant" else 6) for p in node.parents)
+        expression = rule.show(*args, levels=levels)
+        if len(expression) > MAX_EXPRESSION:
+            legend[stand_in] = expression
+            expression = stand_in
+        else:
+            level[node] = rule.level
+        text[node] = expression
+    for node in list(text):
+        if node not in inside:
+            del text[node], code[node]
+    return Names(text, code, legend)
+
+
+def dname(top: str, bottom: str) -> str:
+    """The derivative's name: dtop/dbottom, with parentheses around names that are expressions."""
+    return f"d{wrap(top)}/d{wrap(bottom)}"
+
+
+def wrap(name: str) -> str:
+    simple = all(ch.isalnum() or ch in "[]_.#" for ch in name)
+    return name if simple or _is_wrapped(name) else f"({name})"
+
+
+def _is_wrapped(name: str) -> bool:
+    """True if `name` is one parenthesised group: `(a*b)` but not `(a)*(b)`."""
+    if not (name.startswith("(") and name.endswith(")")):
+        return False
+    depth = 0
+    for i, ch in enumerate(name):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and i < len(name) - 1:
+            return False
+    return True
+
+
+def node_names(order: Iterable[Value]) -> dict[Value, str]:
+    """Just the display names of `graph_names`."""
+    return graph_names(order).text
+
+
+def _outside(node: Value) -> str:
+    return node.label or number_text(node.data)
+
+
+def _parents_first(nodes: list[Value]) -> list[Value]:
+    from .backprop import parents_first  # the graph's order lives with backprop, which names its steps
+
+    return parents_first(nodes)
+
+
+def _identifier(name: str, taken: set[str]) -> str:
+    """`w[2]12` -> `w_2_12`: a valid identifier in Python and JavaScript, unique in this graph."""
+    base = re.sub(r"\W+", "_", name, flags=re.ASCII).strip("_") or "v"
+    if base[0].isdigit():
+        base = "v_" + base
+    if keyword.iskeyword(base) or base in _RESERVED:
+        base += "_"
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}_{n}"
+    taken.add(candidate)
+    return candidate
+
+
+# names generated code uses itself, and JavaScript's reserved words
+_RESERVED = frozenset(
+    """
+    math Math grad data out upstream leaves values result float abs
+    var let const function return new this class enum export import default delete void typeof
+    instanceof in of yield await switch case break continue do while for if else try catch finally
+    throw debugger with super extends static null true false undefined NaN Infinity arguments eval
+    """.split()  # noqa: SIM905 (a word list reads better as words)
+)
