@@ -1,43 +1,60 @@
 # Two commands do everything on a fresh clone with python3 and make:
-#   make demo   set up .venv, install, run the worked example and draw its graph
-#   make test   set up .venv, then lint, type-check and run every test (notebooks included)
+#   make demo   a venv with only what the demo needs; the worked example, its graph and its page
+#   make test   a venv with the dev extras; lint, type checks and every test (notebooks, browser)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+DEMO   := $(VENV)/.demo-installed
+DEV    := $(VENV)/.dev-installed
 
-.PHONY: demo test lint typecheck pytest bench notebooks clean
+.PHONY: demo test quick lint typecheck pytest bench lab notebooks clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# the package and its own dependencies only (what a teacher's `pip install` gives)
+$(DEMO): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(DEMO)
+
+$(DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
-	touch $(STAMP)
+	touch $(DEMO) $(DEV)
 
-demo: $(STAMP)
+demo: $(DEMO)
 	$(BIN)/micrograd-like example
 	$(BIN)/micrograd-like graph -o worked_example.svg
-	@echo "graph written to worked_example.svg"
+	@echo "wrote worked_example.svg (open it in a browser)"
 
-lint: $(STAMP)
-	$(BIN)/ruff check micrograd_like tests benchmarks
-	$(BIN)/ruff format --check micrograd_like tests benchmarks
+lint: $(DEV)
+	$(BIN)/ruff check micrograd_like tests benchmarks tools
+	$(BIN)/ruff format --check micrograd_like tests benchmarks tools
 
-typecheck: $(STAMP)
+typecheck: $(DEV)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(DEV)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
 
-bench: $(STAMP)
+# the suite without the seconds-long tests (notebooks, huge graphs, full training): for the edit loop
+quick: $(DEV)
+	$(BIN)/pytest -q -m "not slow"
+
+bench: $(DEV)
 	$(BIN)/python -m pip install --quiet micrograd==0.1.0
 	$(BIN)/python benchmarks/bench_engine.py
 
-notebooks: $(STAMP)
-	$(BIN)/python notebooks/execute.py --in-place --figures docs notebooks/*.ipynb
+# JupyterLab in the project's venv, to open the notebooks
+lab: $(DEV)
+	$(BIN)/python -m pip install --quiet jupyterlab
+	$(BIN)/jupyter lab notebooks/
+
+notebooks: $(DEV)
+	$(BIN)/python tools/execute_notebooks.py --in-place --figures docs notebooks/*.ipynb
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -109,7 +109,7 @@ def ours() -> Engine:
 def micrograd_engine() -> Engine | None:
     """micrograd 0.1.0's engine, or None (with a hint on stderr) if it is not installed."""
     try:
-        from micrograd.engine import Value as MicrogradValue  # type: ignore[import-not-found]
+        from micrograd.engine import Value as MicrogradValue
     except ImportError:
         print(f"micrograd is not installed: measuring micrograd_like alone ({INSTALL_HINT})", file=sys.stderr)
         return None

@@ -188,6 +188,7 @@ def values_alive() -> int:
     return sum(1 for o in gc.get_objects() if isinstance(o, Value))
 
 
+@pytest.mark.slow
 def test_a_million_node_chain_backpropagates_and_is_freed() -> None:
     c = 1.0000001
     x = Value(1.0, "x")

@@ -6,6 +6,7 @@ import json
 import math
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -220,7 +221,9 @@ def test_seed_makes_initialisation_reproducible() -> None:
         ((2, [3, 0]), {}, "at least one unit"),
     ],
 )
-def test_bad_architecture_is_a_clear_error(args: tuple, kwargs: dict, message: str) -> None:  # type: ignore[type-arg]
+def test_bad_architecture_is_a_clear_error(
+    args: tuple[Any, ...], kwargs: dict[str, Any], message: str
+) -> None:
     with pytest.raises(ValueError, match=message):
         MLP(*args, **kwargs)
 
@@ -344,7 +347,7 @@ def test_load_binary_garbage(tmp_path: Path) -> None:
         MLP.load(path)
 
 
-def _saved_doc(tmp_path: Path) -> tuple[Path, dict]:  # type: ignore[type-arg]
+def _saved_doc(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     path = tmp_path / "model.json"
     MLP(2, [2, 1], seed=0).save(path)
     return path, json.loads(path.read_text())

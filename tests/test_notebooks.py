@@ -1,6 +1,6 @@
 """The teaching notebooks run top to bottom, and are committed executed, clean and readable.
 
-Each notebook is executed in a fresh `python3` kernel by `notebooks/execute.py` (the same code
+Each notebook is executed in a fresh `python3` kernel by `tools/execute_notebooks.py` (the same code
 `make notebooks` uses), so a notebook that stops working with the library fails here by name.
 """
 
@@ -16,18 +16,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
-NOTEBOOKS = [
-    "01_worked_example.ipynb",
-    "02_gradient_descent.ipynb",
-    "03_optimizers.ipynb",
-    "04_training_an_mlp.ipynb",
-]
+NOTEBOOKS = sorted(path.name for path in NOTEBOOK_DIR.glob("*.ipynb"))  # every notebook, new ones too
 
 
 def _load_runner() -> ModuleType:
-    """notebooks/execute.py is a script, not part of the package: load it from its path."""
-    spec = importlib.util.spec_from_file_location("notebooks_execute", NOTEBOOK_DIR / "execute.py")
-    assert spec is not None and spec.loader is not None, "notebooks/execute.py is missing"
+    """tools/execute_notebooks.py is a script, not part of the package: load it from its path."""
+    spec = importlib.util.spec_from_file_location(
+        "notebooks_execute", ROOT / "tools" / "execute_notebooks.py"
+    )
+    assert spec is not None and spec.loader is not None, "tools/execute_notebooks.py is missing"
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -36,6 +33,7 @@ def _load_runner() -> ModuleType:
 runner = _load_runner()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_top_to_bottom(name: str) -> None:
     executed = runner.execute(NOTEBOOK_DIR / name)  # raises NotebookError naming the failing cell

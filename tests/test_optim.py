@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,7 @@ GRADS = (2.0, -1.0, 0.5)
 
 
 def trajectory(
-    make: type[Optimizer], grads: Sequence[float] = GRADS, theta0: float = 1.0, **hyper: object
+    make: type[Optimizer], grads: Sequence[float] = GRADS, theta0: float = 1.0, **hyper: Any
 ) -> list[float]:
     """θ after each step when the gradient at step t is grads[t-1]."""
     p = Value(theta0, "θ", kind="parameter")
@@ -294,7 +295,7 @@ def test_training_loop_with_backward_follows_gradient_descent() -> None:
     ],
 )
 def test_bad_hyperparameters_are_clear_errors(
-    make: type[Optimizer], hyper: dict[str, object], message: str
+    make: type[Optimizer], hyper: dict[str, Any], message: str
 ) -> None:
     with pytest.raises((ValueError, TypeError), match=message):
         make([Value(0.0, kind="parameter")], **hyper)

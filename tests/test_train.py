@@ -163,6 +163,7 @@ def test_evaluate_leaves_gradients_alone() -> None:
 # --- the train subcommand -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_default_moons_reaches_full_training_accuracy(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1,8 +1,8 @@
 """Execute the teaching notebooks top to bottom in a fresh kernel, and optionally save the results.
 
-    python notebooks/execute.py NOTEBOOK...                  # run; exit 1 with the failing cell on error
-    python notebooks/execute.py --in-place NOTEBOOK...       # run and write outputs back into each file
-    python notebooks/execute.py --in-place --figures docs NOTEBOOK...   # ... and export tagged plots
+    python tools/execute_notebooks.py NOTEBOOK...             # run; exit 1 with the failing cell on error
+    python tools/execute_notebooks.py --in-place NOTEBOOK...  # run and write outputs back into each file
+    python tools/execute_notebooks.py --in-place --figures docs NOTEBOOK...   # ... and export tagged plots
 
 Each notebook runs with nbclient in the `python3` kernel, in its own directory, with a per-cell
 timeout. What gets written back is what a reader should see on GitHub: the outputs and plots, the

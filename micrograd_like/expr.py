@@ -1,0 +1,186 @@
+"""Build a graph from an expression a learner types: `tanh(a*b + c)`, safely.
+
+The text is parsed with Python's `ast` and only a whitelist is accepted: numbers, names,
+`+ - * / **`, unary `-` and `+`, and calls of the engine's one-input functions (`exp`, `log`,
+`tanh`, `sigmoid`, `relu`). Nothing is ever evaluated by Python itself: each node of the tree
+becomes the engine op it names, so the graph is exactly what was written.
+
+    >>> import math
+    >>> ex = parse_expression("tanh(a*b + c)", {"a": 2, "b": -3, "c": 1})
+    >>> ex.root.data == math.tanh(2 * -3 + 1), sorted(ex.leaves)
+    (True, ['a', 'b', 'c'])
+    >>> ex.root.backward(); ex.leaves["c"].grad == 1 - math.tanh(-5) ** 2
+    True
+
+Every name becomes one leaf (used twice, it is one node with two edges) whose label is the
+name, of kind "parameter" unless `kind` says otherwise. A name with no value, an unknown
+function or any other syntax is an `ExpressionError` that says what is allowed.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from .engine import Value
+from .rules import RULES
+
+FUNCTIONS: dict[str, Callable[[Value], Value]] = {
+    name: getattr(Value, name) for name in ("exp", "log", "tanh", "sigmoid", "relu")
+}
+_OPERATORS: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
+    ast.Add: Value.__add__,
+    ast.Sub: Value.__sub__,
+    ast.Mult: Value.__mul__,
+    ast.Div: Value.__truediv__,
+    ast.Pow: Value.__pow__,
+}
+MAX_LENGTH = 2000  # characters: an expression for a picture, not a program
+MAX_NODES = 500  # ops and leaves in the parsed tree
+
+
+class ExpressionError(ValueError):
+    """An expression that cannot be built: the message says where and what is allowed."""
+
+
+@dataclass(frozen=True)
+class Expression:
+    """The graph of an expression: its root and its named leaves (name -> leaf)."""
+
+    text: str
+    root: Value
+    leaves: dict[str, Value]
+
+
+def allowed() -> str:
+    """What the language accepts, in one line (for error messages and --help)."""
+    return "numbers, names, + - * / **, unary -, and " + ", ".join(f"{f}(x)" for f in FUNCTIONS)
+
+
+def names_in(text: str) -> list[str]:
+    """The variable names of `text`, in order of first appearance (raises on bad syntax)."""
+    tree = _parse(text)
+    seen: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id not in FUNCTIONS and node.id not in seen:
+            seen.append(node.id)
+    return sorted(seen, key=lambda n: text.find(n))
+
+
+def parse_expression(
+    text: str,
+    values: Mapping[str, float],
+    *,
+    kind: str = "parameter",
+    label: str = "f",
+) -> Expression:
+    """The graph of `text` with each name's leaf holding `values[name]`; the root is labelled `label`.
+
+    An ExpressionError names an unknown function or syntax, a name without a value (listing
+    the names that have one) and a value name the expression does not use. Bad math (log of
+    0, division by 0) raises the engine's own error, which names the op.
+    """
+    tree = _parse(text)
+    names = names_in(text)
+    missing = [n for n in names if n not in values]
+    if missing:
+        given = ", ".join(sorted(values)) or "none"
+        raise ExpressionError(
+            f"{_quote(text)}: no value for {', '.join(missing)} (give each name a number, e.g. "
+            f"{missing[0]}=1.0; values given: {given})"
+        )
+    unused = [n for n in values if n not in names]
+    if unused:
+        raise ExpressionError(
+            f"{_quote(text)}: {', '.join(unused)} {'is' if len(unused) == 1 else 'are'} not in the "
+            f"expression (its names: {', '.join(names) or 'none'})"
+        )
+    leaves = {name: Value(values[name], name, kind=kind) for name in names}
+    root = _build(tree.body, text, leaves)
+    if root.is_leaf:
+        raise ExpressionError(
+            f"{_quote(text)} has no operation to differentiate; write e.g. {text.strip()}*1"
+        )
+    root.label = label
+    return Expression(text, root, leaves)
+
+
+def _quote(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _parse(text: str) -> ast.Expression:
+    if not isinstance(text, str):
+        raise ExpressionError(f"an expression must be text, got {type(text).__name__}")
+    if not text.strip():
+        raise ExpressionError(f"the expression is empty; write one such as 'tanh(a*b + c)' ({allowed()})")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as error:
+        where = f" at column {error.offset}" if error.offset else ""
+        raise ExpressionError(f"{_quote(text)} is not a valid expression{where}: {error.msg}") from None
+    size = sum(1 for _ in ast.walk(tree))
+    if size > MAX_NODES:
+        raise ExpressionError(f"{_quote(text)} has {size} parts; the limit is {MAX_NODES}")
+    _check(tree.body, text)
+    return tree
+
+
+def _check(node: ast.AST, text: str) -> None:
+    """Refuse anything outside the whitelist, before building anything."""
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.Expression, ast.Load, ast.operator, ast.unaryop)):
+            continue
+        if isinstance(sub, ast.Constant) and type(sub.value) in (int, float):
+            continue
+        if isinstance(sub, ast.Name):
+            if not sub.id.isidentifier() or sub.id.startswith("__"):
+                raise ExpressionError(f"{_quote(text)}: {sub.id!r} is not allowed as a name")
+            continue
+        if isinstance(sub, ast.BinOp) and type(sub.op) in _OPERATORS:
+            continue
+        if isinstance(sub, ast.UnaryOp) and isinstance(sub.op, (ast.USub, ast.UAdd)):
+            continue
+        if isinstance(sub, ast.Call):
+            func = sub.func
+            name = func.id if isinstance(func, ast.Name) else ast.unparse(func)
+            if name not in FUNCTIONS:
+                close = difflib.get_close_matches(name, list(FUNCTIONS), n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                raise ExpressionError(
+                    f"{_quote(text)}: unknown function {name!r}{hint}; allowed: {allowed()}"
+                )
+            if len(sub.args) != 1 or sub.keywords:
+                raise ExpressionError(f"{_quote(text)}: {name}() takes exactly one argument")
+            continue
+        what = ast.unparse(sub) if hasattr(ast, "unparse") else type(sub).__name__
+        raise ExpressionError(f"{_quote(text)}: {what!r} is not allowed; allowed: {allowed()}")
+
+
+def _build(node: ast.AST, text: str, leaves: dict[str, Value]) -> Value:
+    """The engine op for each syntax node, children first (no recursion limit worry: MAX_NODES)."""
+    if isinstance(node, ast.Constant):
+        return Value(float(node.value), kind="constant")  # type: ignore[arg-type]  # _check: a number
+    if isinstance(node, ast.Name):
+        if node.id in FUNCTIONS:
+            raise ExpressionError(f"{_quote(text)}: {node.id} is a function; call it, e.g. {node.id}(x)")
+        return leaves[node.id]
+    if isinstance(node, ast.UnaryOp):
+        inner = _build(node.operand, text, leaves)
+        if isinstance(node.op, ast.UAdd):
+            return inner
+        return Value(-inner.data, kind="constant") if inner.kind == "constant" else -inner  # -2 is a number
+    if isinstance(node, ast.BinOp):
+        left, right = _build(node.left, text, leaves), _build(node.right, text, leaves)
+        if isinstance(node.op, ast.Pow) and right.kind == "constant":
+            return left**right.data  # x**2: a fixed exponent, the cheaper rule d/dx = 2x
+        return _OPERATORS[type(node.op)](left, right)
+    assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)  # _check allowed nothing else
+    return FUNCTIONS[node.func.id](_build(node.args[0], text, leaves))
+
+
+assert set(FUNCTIONS) <= set(RULES)  # every function is an op of the rule table
