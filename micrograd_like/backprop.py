@@ -253,9 +253,10 @@ def _local_error(order: list[Value]) -> BackwardError:
             rule.local(node.data, *inputs)
         except (ArithmeticError, ValueError) as error:
             at = ", ".join(f"{x} = {v!r}" for x, v in zip(rule.inputs, inputs))
+            why = "it overflows a float" if isinstance(error, OverflowError) else str(error)
             return BackwardError(
                 f"backward: the local derivative of {_describe(node, names)} cannot be computed at "
-                f"{at} ({'; '.join(rule.formulas)}): {error}. No gradient was changed."
+                f"{at} ({'; '.join(rule.formulas)}): {why}. No gradient was changed."
             )
     return BackwardError("backward: a local derivative failed. No gradient was changed.")
 

@@ -124,7 +124,7 @@ def _level(e: Expr) -> int:
         return 4
     if isinstance(e, Bin):
         return _PRECEDENCE.get(e.op, 1)
-    if isinstance(e, Num) and e.value < 0:
+    if isinstance(e, Num) and repr(e.value).startswith("-"):  # -0.0 too
         return 4  # a negative literal reads like unary minus
     return _ATOM
 
@@ -167,7 +167,8 @@ def _source(e: Expr, names: Mapping[str, str], js: bool) -> str:
     if e.op == "**":  # right-associative: the left side needs parentheses at equal level
         return f"{go(e.left, level, True)} ** {go(e.right, 4)}"
     op = "===" if js and e.op == "==" else "!==" if js and e.op == "!=" else e.op
-    return f"{go(e.left, level)} {op} {go(e.right, level, strict=e.op in '-/')}"
+    # a + (b + c) keeps its parentheses: float addition and multiplication are not associative
+    return f"{go(e.left, level)} {op} {go(e.right, level, strict=True)}"
 
 
 # --- the formula a learner reads ----------------------------------------------------------------
@@ -224,7 +225,7 @@ def _text(e: Expr, names: Mapping[str, str]) -> str:
         return f"{go(e.left, 5, True)}**{go(e.right, 5)}"
     level = _PRECEDENCE.get(e.op, 1)
     op = _TEXT_OPS.get(e.op, f" {e.op} ")
-    return f"{go(e.left, level)}{op}{go(e.right, level, strict=e.op in '-/')}"
+    return f"{go(e.left, level)}{op}{go(e.right, level, strict=True)}"
 
 
 # --- evaluation over anything arithmetic ----------------------------------------------------------
@@ -254,6 +255,8 @@ def evaluate(
             return functions[x.func](go(x.arg))
         if isinstance(x, If):
             return go(x.then) if _holds(x.cond) else go(x.orelse)
+        if x.op == "**" and isinstance(x.right, Num):  # a fixed exponent stays a number: x**2, not x**Value
+            return go(x.left) ** x.right.value
         left, right = go(x.left), go(x.right)
         if x.op == "+":
             return left + right
