@@ -5,7 +5,7 @@ forward over 100 two-moons points, SVM max-margin (hinge) loss with L2 regularis
 SGD update. The model and step below are written once against a generic `Value` class and run
 unchanged on both engines, from the same data and the same initial weights, in one process.
 
-    python benchmarks/bench_engine.py            # full run (about a minute)
+    python benchmarks/bench_engine.py            # full run (about two minutes)
     python benchmarks/bench_engine.py --quick    # smoke run: 2 timed steps, a 100,000-long chain
     python benchmarks/bench_engine.py --json results.json
 
@@ -355,6 +355,8 @@ class Results:
     agreement: Agreement | None = None
     # engine -> "gc_on"/"gc_off" (CPU seconds per step) or "gc_on_wall"/"gc_off_wall" -> seconds
     times: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    # "gc_on"/"gc_off" -> one ratio per round: micrograd's median step / ours, in that round
+    round_ratios: dict[str, list[float]] = field(default_factory=dict)
     memory: dict[str, tuple[float, int]] = field(default_factory=dict)  # engine -> (B/node, nodes)
     chain: DeepRun | None = None
     wide_sum: DeepRun | None = None
@@ -368,7 +370,7 @@ def _fmt_s(seconds: float) -> str:
 def markdown(r: Results, ours_name: str, theirs_name: str | None) -> str:
     """The results as a Markdown table (plus the lines saying where and how it was measured)."""
     has_theirs = theirs_name is not None
-    head = f"| measure | {ours_name} |" + (f" {theirs_name} | ratio |" if has_theirs else "")
+    head = f"| measure | {ours_name} |" + (f" {theirs_name} | ratio: median (range) |" if has_theirs else "")
     rule = "|---|---:|" + ("---:|---:|" if has_theirs else "")
     rows = [head, rule]
 
@@ -377,17 +379,20 @@ def markdown(r: Results, ours_name: str, theirs_name: str | None) -> str:
         row = f"| {label} | {_fmt_s(statistics.median(mine))} (min {_fmt_s(min(mine))}) |"
         if has_theirs:
             theirs = r.times[str(theirs_name)][key]
-            ratio = statistics.median(theirs) / statistics.median(mine)
-            median = statistics.median(theirs)
-            of_mins = min(theirs) / min(mine)
+            ratios = r.round_ratios[key]
+            spread = (
+                f"{min(ratios):.1f}–{max(ratios):.1f}× over {len(ratios)} runs"
+                if len(ratios) > 1
+                else "1 run"
+            )
             row += (
-                f" {_fmt_s(median)} (min {_fmt_s(min(theirs))}) |"
-                f" **{ratio:.1f}× faster** (minima: {of_mins:.1f}×) |"
+                f" {_fmt_s(statistics.median(theirs))} (min {_fmt_s(min(theirs))}) |"
+                f" **{statistics.median(ratios):.1f}× faster** ({spread}) |"
             )
         rows.append(row)
 
     step_row("training step, GC on (default thresholds): median CPU time (min)", "gc_on")
-    step_row("training step, GC off (what the collector costs): median CPU time (min)", "gc_off")
+    step_row("training step, GC off (what the collector costs)", "gc_off")
     mine_b, nodes = r.memory[ours_name]
     row = f"| forward graph, bytes per node ({nodes:,} nodes, tracemalloc) | {mine_b:.0f} B |"
     if has_theirs:
@@ -415,7 +420,7 @@ def markdown(r: Results, ours_name: str, theirs_name: str | None) -> str:
             f" ({a.max_rel_diff:.1e} relative) |"
         )
         rows.append(row)
-    blocks = "1 block" if r.rounds == 1 else f"{r.rounds} blocks alternating engines"
+    blocks = "1 run" if r.rounds == 1 else f"{r.rounds} interleaved runs, engines alternating"
     timed = f"{r.steps} timed steps per engine ({blocks}, each after 1 warm-up step)"
     foot = (
         f"\nPython {r.python}, {r.machine} (load average {r.load_average:.2f} at start);"
@@ -438,9 +443,9 @@ def _machine() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--steps", type=int, default=20, help="timed training steps per engine (default 20)")
+    parser.add_argument("--steps", type=int, default=25, help="timed training steps per engine (default 25)")
     parser.add_argument(
-        "--rounds", type=int, default=4, help="blocks the steps are split into, engines alternating"
+        "--rounds", type=int, default=5, help="interleaved runs the steps are split into (default 5)"
     )
     parser.add_argument(
         "--quick", action="store_true", help="smoke run: 2 steps in 1 block, 100,000-long chain"
@@ -475,13 +480,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     for key, enabled in (("gc_on", True), ("gc_off", False)):
         # blocks alternate between engines (gc.collect() between them), so a change in the
         # machine's load during the run falls on both engines alike
+        r.round_ratios[key] = []
         for block in range(rounds):
             block_steps = steps // rounds + (block < steps % rounds)
+            medians = []
             for engine in engines:
-                print(f"timing {engine.name} ({key}, block {block + 1}/{rounds}) ...", file=sys.stderr)
+                print(f"timing {engine.name} ({key}, run {block + 1}/{rounds}) ...", file=sys.stderr)
                 cpu, wall = time_steps(engine, cfg, block_steps, gc_enabled=enabled)
                 r.times[engine.name][key] += cpu
                 r.times[engine.name][f"{key}_wall"] += wall
+                medians.append(statistics.median(cpu))
+            if len(medians) == 2:
+                r.round_ratios[key].append(medians[1] / medians[0])
     for engine in engines:
         r.memory[engine.name] = bytes_per_node(engine, cfg)
     print("deep graphs ...", file=sys.stderr)
