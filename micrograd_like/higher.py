@@ -75,8 +75,9 @@ def grad(
     """d(root)/d(input) for each input: one result for one `Value`, a list for a list (or tuple).
 
     No `.grad` changes, anywhere. An input the root does not depend on (not in its graph) gets 0,
-    as in JAX, so a Hessian's row can be taken of a derivative that no longer contains an input.
-    A value used twice contributes along both uses, as in `backward()`.
+    as in JAX, so a Hessian's row can be taken of a derivative that no longer contains an input
+    (and a root computed inside `no_grad()`, a plain leaf, has derivative 0 with respect to
+    anything but itself). A value used twice contributes along both uses, as in `backward()`.
 
     create_graph=False: plain floats, from `backward()`'s own chain-rule loop run from zero: the
     same numbers `backward()` leaves in the inputs' `.grad`, at the same cost. (The loop runs in
@@ -282,7 +283,7 @@ def hessian(f: Value | Callable[..., Value], inputs: Sequence[Value | float]) ->
     taking one `Value` per input and returning the root (then inputs may be plain numbers). Row i
     is one reverse pass over the graph of d f/d input_i (made by `grad(..., create_graph=True)`),
     so it costs n passes: for small cases. Symmetric up to rounding (rows are separate passes).
-    No `.grad` changes.
+    No `.grad` changes. It records a derivative graph, so inside `no_grad()` it is a RuntimeError.
 
         >>> from micrograd_like import Value
         >>> x, y = Value(1.0, "x"), Value(2.0, "y")
