@@ -12,6 +12,7 @@ from .backprop import BackwardError, BackwardStep, Edge, backward, backward_orde
 from .engine import Value, apply, is_recording, no_grad
 from .explain import Explanation, count_paths, explain
 from .gradcheck import GradcheckError, gradcheck
+from .higher import grad, hessian
 from .nn import MLP, Layer, ModelFileError, Module, Neuron
 from .optim import SGD, Adadelta, Adagrad, Adam, RMSProp
 from .rules import RULES, Rule
@@ -45,7 +46,9 @@ __all__ = [
     "draw_dot",
     "explain",
     "fit",
+    "grad",
     "gradcheck",
+    "hessian",
     "is_recording",
     "no_grad",
     "write_frames",
