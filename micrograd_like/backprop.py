@@ -207,6 +207,25 @@ def backward(root: Value) -> None:
         pass
 
 
+def gradients(root: Value, inputs: Iterable[Value]) -> list[float]:
+    """d(root)/d(x) for each x in `inputs`, by the backward pass, with every `.grad` left as it was.
+
+    The same loop and the same numbers as `backward()` (0.0 for an input not below the root);
+    it runs in the nodes' `.grad` slots from zero and puts every one back, also on error.
+    """
+    search = _Search([root])  # every .grad saved, then 0.0
+    try:
+        order = search.placed
+        order.reverse()
+        root.grad = 1.0
+        for _ in _checked(order, search.leaves, root, trace=False):
+            pass
+        below = set(order)
+        return [x.grad if x in below else 0.0 for x in inputs]
+    finally:
+        search.restore()
+
+
 def _run(root: Value, trace: bool) -> Iterator[BackwardStep]:
     search = _Search([root])  # interior gradients now 0.0, to be recomputed from scratch
     search.restore_leaves()  # leaves accumulate onto what they held
@@ -214,11 +233,19 @@ def _run(root: Value, trace: bool) -> Iterator[BackwardStep]:
     order.reverse()
     root.grad = 1.0 if root._a is not None else root.grad + 1.0  # d(root)/d(root); a leaf root accumulates
     try:
-        yield from _propagate(order, root, trace)
-        _check_finite(order, search.leaves)
-    except (ArithmeticError, ValueError) as error:
+        yield from _checked(order, search.leaves, root, trace)
+    except BackwardError:
         search.restore()
+        raise
+
+
+def _checked(order: list[Value], leaves: list[Value], root: Value, trace: bool) -> Iterator[BackwardStep]:
+    """The chain-rule loop, then the finiteness check; any failure becomes a BackwardError."""
+    try:
+        yield from _propagate(order, root, trace)
+    except (ArithmeticError, ValueError) as error:
         raise error if isinstance(error, BackwardError) else _local_error(order) from None
+    _check_finite(order, leaves)
 
 
 # --- when it fails: put everything back and say where -------------------------------------------

@@ -45,7 +45,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, overload
 
 from . import mathexpr
-from .backprop import BackwardError, _check_finite, _local_error, _propagate, _Search, backward_order
+from .backprop import BackwardError, _local_error, backward_order, gradients
 from .engine import Value, is_recording
 from .names import dname, node_names
 
@@ -110,7 +110,7 @@ def grad(
         _name_derivatives(root, order, adjoint, results, wanted)
     else:
         try:
-            results = _float_pass(root, wanted)
+            results = gradients(root, wanted)
         except BackwardError:  # somewhere in the graph: maybe where no input's derivative goes
             order = backward_order(root)
             adjoint = _graph_pass(order, _leading_to(order, wanted))  # raises if it matters
@@ -146,27 +146,6 @@ def _leading_to(order: list[Value], wanted: list[Value]) -> set[Value]:
         if a is not None and (a in needed or node._b in needed):
             add(node)
     return needed
-
-
-def _float_pass(root: Value, wanted: list[Value]) -> list[float]:
-    """backward()'s own pass (`backprop._propagate`, the one chain-rule loop) run in the nodes'
-    `.grad` slots from zero, the results read, and every `.grad` put back as it was, also on error.
-    """
-    search = _Search([root])  # every node's .grad saved, then 0.0
-    try:
-        order = search.placed
-        order.reverse()  # root first, every node before its parents
-        root.grad = 1.0  # d(root)/d(root)
-        try:
-            for _ in _propagate(order, root, False):
-                pass
-            _check_finite(order, search.leaves)
-        except (ArithmeticError, ValueError) as error:
-            raise error if isinstance(error, BackwardError) else _local_error(order) from None
-        inside = set(search.leaves) if all(x._a is None for x in wanted) else set(order)
-        return [x.grad if x in inside else 0.0 for x in wanted]
-    finally:
-        search.restore()
 
 
 def _graph_pass(order: list[Value], needed: set[Value]) -> dict[Value, Adjoint]:
