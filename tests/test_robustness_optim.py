@@ -72,8 +72,9 @@ def test_a_non_finite_gradient_changes_nothing_and_names_the_parameter(name: str
 
 @pytest.mark.parametrize("name", RULES)
 def test_a_step_that_would_overflow_a_weight_changes_nothing(name: str) -> None:
-    # every rule's step is at least about lr·1e-3 here; lr = 1e308 pushes -1.7e308 past the largest float
-    a, b = Value(1.0, "a", kind="parameter"), Value(-1.7e308, "b", kind="parameter")
+    # every rule's step is at least lr·0.003 here (Adadelta's ≈ lr·√ε/√0.1); lr = 1e308 pushes
+    # -1.7976e308 past the largest float, -1.7977e308
+    a, b = Value(1.0, "a", kind="parameter"), Value(-1.7976e308, "b", kind="parameter")
     opt = RULES[name]([a, b], lr=1e308)
     a.grad, b.grad = 0.0, 1e10
     before = snapshot(opt)
