@@ -13,19 +13,21 @@ from .engine import Value, is_recording, no_grad
 from .explain import Explanation, count_paths, explain
 from .gradcheck import GradcheckError, gradcheck
 from .nn import MLP, Layer, ModelFileError, Module, Neuron
-from .optim import SGD, Adadelta, Adagrad, Adam, RMSProp
+from .optim import PRESETS, SGD, Adadelta, Adagrad, Adam, DivergenceError, RMSProp
 from .rules import RULES, Rule
-from .train import fit
+from .train import TrainingDivergedError, fit
 from .viz import draw_dot, write_frames
 
 __all__ = [
     "MLP",
+    "PRESETS",
     "RULES",
     "SGD",
     "Adadelta",
     "Adagrad",
     "Adam",
     "BackwardStep",
+    "DivergenceError",
     "Edge",
     "Explanation",
     "GradcheckError",
@@ -35,6 +37,7 @@ __all__ = [
     "Neuron",
     "RMSProp",
     "Rule",
+    "TrainingDivergedError",
     "Value",
     "backward",
     "backward_order",

@@ -37,11 +37,13 @@ State = dict[str, float]
 class DivergenceError(ArithmeticError):
     """A step would have made a weight or the optimizer's state inf or NaN; nothing was changed.
 
-    `parameter` is the parameter's label ("" if it has none) and `index` its position.
+    `reason` is what would have happened, `parameter` the parameter's label ("" if it has none)
+    and `index` its position.
     """
 
-    def __init__(self, message: str, parameter: str = "", index: int = -1) -> None:
+    def __init__(self, message: str, reason: str = "", parameter: str = "", index: int = -1) -> None:
         super().__init__(message)
+        self.reason = reason or message
         self.parameter = parameter
         self.index = index
 
@@ -116,12 +118,8 @@ class Optimizer:
         name = repr(p.label) if p.label else f"parameter {i}"
 
         def diverged(what: str) -> DivergenceError:
-            return DivergenceError(
-                f"{who}: {what}; no weight was changed. Lower the learning rate (lr={self.lr:g}) "
-                "or check the loss for values that blow up",
-                p.label,
-                i,
-            )
+            advice = f"lower the learning rate (lr={self.lr:g}) or check the loss for values that blow up"
+            return DivergenceError(f"{who}: {what}; no weight was changed: {advice}", what, p.label, i)
 
         g = p.grad
         if not math.isfinite(g):

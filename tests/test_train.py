@@ -132,9 +132,9 @@ def test_fit_errors() -> None:
         fit(model, data, opt, loss="l1", progress=False)
     with pytest.raises(ValueError, match="loss 'mse' does not fit a binary dataset"):
         fit(model, data, opt, loss="mse", progress=False)
-    with pytest.raises(ValueError, match="epochs must be a positive integer"):
+    with pytest.raises(ValueError, match="epochs must be an integer >= 1, got 0"):
         fit(model, data, opt, epochs=0, progress=False)
-    with pytest.raises(ValueError, match="batch_size must be"):
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got 0"):
         fit(model, data, opt, batch_size=0, progress=False)
 
 
