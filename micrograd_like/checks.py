@@ -39,9 +39,7 @@ def show(value: object) -> str:
     return text if len(text) <= _SHOWN else f"{text[: _SHOWN - 3]}..."
 
 
-def _interval(
-    low: float | None, high: float | None, low_open: bool = False, high_open: bool = False
-) -> str:
+def _interval(low: float | None, high: float | None, low_open: bool = False, high_open: bool = False) -> str:
     """' >= 0', ' > 0', ' <= 1', ' in [0, 1)' or '' (no bounds)."""
     if low is not None and high is not None:
         return f" in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"

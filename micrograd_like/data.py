@@ -81,7 +81,9 @@ def _check_samples(name: str, xs: object, ys: object) -> None:
         raise ValueError("every sample needs at least one input; xs[0] is empty")
     for i, row in enumerate(rows):
         if len(checks.sequence(f"xs[{i}]", row)) != nin:
-            raise ValueError(f"every sample needs the same inputs: sample {i} has {len(row)}, sample 0 has {nin}")
+            raise ValueError(
+                f"every sample needs the same inputs: sample {i} has {len(row)}, sample 0 has {nin}"
+            )
         for k, x in enumerate(row):
             checks.real(f"xs[{i}][{k}]", x)
     for i, y in enumerate(targets):

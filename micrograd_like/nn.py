@@ -55,7 +55,7 @@ class ModelFileError(ValueError):
     """A model file that cannot be loaded: the message names the file and the problem."""
 
 
-def _activation(name: str, what: str = "activation") -> Activation | None:
+def _activation(name: object, what: str = "activation") -> Activation | None:
     if not isinstance(name, str) or name not in ACTIVATIONS:
         raise ValueError(f"{what} must be one of {', '.join(ACTIVATIONS)}; got {name!r}")
     return ACTIVATIONS[name]
@@ -216,7 +216,9 @@ class Neuron(Module):
             Value(rng.uniform(-bound, bound), _weight_name(layer, unit, k, sep), kind="parameter")
             for k in range(1, nin + 1)
         ]
-        self.b = Value(rng.uniform(-bound, bound), _bias_name(layer, unit), kind="parameter") if bias else None
+        self.b = (
+            Value(rng.uniform(-bound, bound), _bias_name(layer, unit), kind="parameter") if bias else None
+        )
 
     @property
     def nin(self) -> int:

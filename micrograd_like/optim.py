@@ -309,7 +309,10 @@ class Adam(Optimizer):
         super().__init__(params, lr, weight_decay)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"betas must be a pair (beta1, beta2), got {checks.show(betas)}")
-        self.betas = (_unit("betas[0]", betas[0], open_high=True), _unit("betas[1]", betas[1], open_high=True))
+        self.betas = (
+            _unit("betas[0]", betas[0], open_high=True),
+            _unit("betas[1]", betas[1], open_high=True),
+        )
         self.eps = _eps(eps)
         self.amsgrad = checks.flag("amsgrad", amsgrad)
 

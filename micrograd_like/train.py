@@ -27,7 +27,8 @@ from __future__ import annotations
 import random
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -201,49 +202,73 @@ def fit(
         raise TypeError(f"progress must be True, False or None, got {checks.show(progress)}")
     seed = checks.optional_integer("seed", seed)
     chosen = _loss_for(data, loss)
-    last = model.layers[-1].activation
-    if chosen.outputs is not None and last not in chosen.outputs:
-        raise ValueError(
-            f"loss {chosen.name!r} needs a model whose last layer is {' or '.join(map(repr, chosen.outputs))}, "
-            f"not {last!r}; for a linear output (a logit) use loss='bce_logits'"
-        )
-    predict = chosen.predict
+    _check_output(model, chosen)
     rng = random.Random(seed)
     order = list(range(len(data.xs)))
     size = batch_size or len(order)
     history = History()
     bar = _progress_bar(epochs, progress, data.name)
-    epoch = 0
     try:
         for epoch in range(1, epochs + 1):
             if batch_size is not None:
                 rng.shuffle(order)
-            epoch_loss, hits = 0.0, 0
-            for start in range(0, len(order), size):
-                batch = order[start : start + size]
-                outs = [model.outputs(data.xs[i]) for i in batch]
-                j = losses.cost([chosen.per_sample(o, data.ys[i]) for o, i in zip(outs, batch)])
-                optimizer.zero_grad()
-                j.backward()
-                optimizer.step()
-                epoch_loss += j.data * len(batch)
-                if predict is not None:
-                    hits += sum(predict([v.data for v in o]) == data.ys[i] for o, i in zip(outs, batch))
-                del outs, j  # free this graph now, before the next one is built
+            with _diverging(epoch, epochs, optimizer):
+                epoch_loss, hits = _epoch(model, data, optimizer, chosen, order, size)
             history.loss.append(epoch_loss / len(order))
             postfix = {"loss": f"{history.loss[-1]:.4f}"}
-            if predict is not None:
+            if chosen.predict is not None:
                 history.accuracy.append(hits / len(order))
                 postfix["acc"] = f"{history.accuracy[-1]:.0%}"
             bar.set_postfix(postfix, refresh=False)
             bar.update(1)
-        history.final_loss, history.final_accuracy = evaluate(model, data, chosen)
-    except ArithmeticError as error:  # the engine's overflow, or a step the optimizer refused
-        reason = f"{type(optimizer).__name__}.step: {error.reason}" if isinstance(error, DivergenceError) else str(error)
-        raise TrainingDivergedError(epoch, epochs, reason, optimizer.lr) from error
+        with _diverging(epochs, epochs, optimizer):  # the weights after the last step may overflow too
+            history.final_loss, history.final_accuracy = evaluate(model, data, chosen)
     finally:
         bar.close()
     return history
+
+
+def _epoch(
+    model: MLP, data: Dataset, optimizer: Optimizer, chosen: Loss, order: list[int], size: int
+) -> tuple[float, int]:
+    """One pass over `order` in batches of `size`: (sum of per-sample losses, correct predictions)."""
+    predict = chosen.predict
+    epoch_loss, hits = 0.0, 0
+    for start in range(0, len(order), size):
+        batch = order[start : start + size]
+        outs = [model.outputs(data.xs[i]) for i in batch]
+        j = losses.cost([chosen.per_sample(o, data.ys[i]) for o, i in zip(outs, batch)])
+        optimizer.zero_grad()
+        j.backward()
+        optimizer.step()
+        epoch_loss += j.data * len(batch)
+        if predict is not None:
+            hits += sum(predict([v.data for v in o]) == data.ys[i] for o, i in zip(outs, batch))
+        del outs, j  # free this graph now, before the next one is built
+    return epoch_loss, hits
+
+
+@contextmanager
+def _diverging(epoch: int, epochs: int, optimizer: Optimizer) -> Iterator[None]:
+    """Turn the engine's overflow, or a step the optimizer refused, into TrainingDivergedError."""
+    try:
+        yield
+    except ArithmeticError as error:
+        reason = str(error)
+        if isinstance(error, DivergenceError):  # its own advice would repeat ours
+            reason = f"{type(optimizer).__name__}.step: {error.reason}"
+        raise TrainingDivergedError(epoch, epochs, reason, optimizer.lr) from error
+
+
+def _check_output(model: MLP, chosen: Loss) -> None:
+    """A loss defined on probabilities needs a model whose last layer makes them."""
+    last = model.layers[-1].activation
+    if chosen.outputs is not None and last not in chosen.outputs:
+        wanted = " or ".join(map(repr, chosen.outputs))
+        raise ValueError(
+            f"loss {chosen.name!r} needs a model whose last layer is {wanted}, not {last!r}; "
+            "for a linear output (a logit) use loss='bce_logits'"
+        )
 
 
 def _check_parts(model: object, data: object, optimizer: object) -> None:
@@ -253,7 +278,9 @@ def _check_parts(model: object, data: object, optimizer: object) -> None:
     if not isinstance(data, Dataset):
         raise TypeError(f"data must be a Dataset (see micrograd_like.data), got {type(data).__name__}")
     if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be an Optimizer such as Adam(model.parameters()), got {checks.show(optimizer)}")
+        raise TypeError(
+            f"optimizer must be an Optimizer such as Adam(model.parameters()), got {checks.show(optimizer)}"
+        )
     if data.nin != model.nin or data.nout != model.nouts[-1]:
         raise ValueError(
             f"{model!r} takes {model.nin} inputs and gives {model.nouts[-1]} outputs; "

@@ -320,5 +320,7 @@ def test_make_optimizer_by_name() -> None:
     momentum = make_optimizer("momentum", p)
     assert isinstance(momentum, SGD) and not momentum.nesterov and momentum.lr == 1e-3
     assert isinstance(make_optimizer("rmsprop", p), RMSProp)
-    with pytest.raises(ValueError, match="unknown optimizer 'lbfgs'; choose one of sgd, momentum, nesterov, adagrad"):
+    with pytest.raises(
+        ValueError, match="unknown optimizer 'lbfgs'; choose one of sgd, momentum, nesterov, adagrad"
+    ):
         make_optimizer("lbfgs", p)

@@ -40,7 +40,10 @@ def assert_usage_error(command: str, code: int, out: str, err: str) -> str:
 # --- the sweep: nan, inf, negative, huge and empty values for every flag ------------------------
 
 SWEEP: list[tuple[str, ...]] = [
-    *[("train", "--samples", v) for v in ("", "nan", "inf", "-1", "0", "1", "1e308", "100001", "100000000000")],
+    *[
+        ("train", "--samples", v)
+        for v in ("", "nan", "inf", "-1", "0", "1", "1e308", "100001", "100000000000")
+    ],
     *[("train", "--epochs", v) for v in ("", "nan", "-1", "0", "100001", "100000000000", "1e3")],
     *[("train", "--noise", v) for v in ("", "nan", "inf", "-inf", "-1", "1e308", "101", "1e400")],
     *[("train", "--lr", v) for v in ("", "nan", "inf", "-inf", "-1", "0", "1e-400", "1e400")],
@@ -133,7 +136,9 @@ def test_divergence_says_where_and_what_to_try(
 # --- the other holes ----------------------------------------------------------------------------
 
 
-def test_example_step_with_stdin_closed(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_example_step_with_stdin_closed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys, "stdin", None)  # what Python gives a program started with <&-
     code, out, err = run(capsys, "example", "--step")
     assert (code, err) == (0, "") and "== 7. After the step ==" in out and "[Enter" not in out
@@ -165,7 +170,9 @@ def test_a_full_disk_is_one_line_and_no_traceback(argv: tuple[str, ...], tmp_pat
             check=False,
         )
     assert done.returncode == 1, done.stderr
-    assert done.stderr == f"micrograd-like {argv[0]}: error: cannot write the output: No space left on device\n"
+    assert (
+        done.stderr == f"micrograd-like {argv[0]}: error: cannot write the output: No space left on device\n"
+    )
 
 
 def test_a_reader_that_leaves_early_is_no_error() -> None:
@@ -190,7 +197,10 @@ def test_frames_where_no_folder_can_be_made_is_a_worded_error(
     monkeypatch.setattr(Path, "mkdir", read_only)
     target = tmp_path / "frames"
     line = assert_usage_error("graph", *run(capsys, "graph", "--frames", str(target)))
-    assert line == f"micrograd-like graph: error: --frames {target}: cannot create the folder: Read-only file system"
+    assert (
+        line
+        == f"micrograd-like graph: error: --frames {target}: cannot create the folder: Read-only file system"
+    )
 
 
 def test_frames_in_proc_is_a_worded_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -230,7 +230,11 @@ def test_sequences_and_numpy_rows_are_samples() -> None:
 
 @pytest.mark.parametrize("bias", ["no", 0, 1, None, np.float64(1.0)], ids=repr)
 def test_bias_must_be_a_real_bool(bias: object) -> None:
-    for make in (lambda: MLP(2, [1], bias=bias), lambda: Layer(2, 1, bias=bias), lambda: Neuron(2, bias=bias)):
+    for make in (
+        lambda: MLP(2, [1], bias=bias),
+        lambda: Layer(2, 1, bias=bias),
+        lambda: Neuron(2, bias=bias),
+    ):
         with pytest.raises(TypeError, match="bias must be True or False"):
             make()  # type: ignore[no-untyped-call]
 

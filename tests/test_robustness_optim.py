@@ -183,7 +183,10 @@ def trajectory(opt_of: Callable[[list[Value]], Optimizer]) -> list[float]:
             lambda ps: Adam(ps, lr=np.float64(0.1), betas=(np.float32(0.5), np.float64(0.9))),
             lambda ps: Adam(ps, lr=0.1, betas=(0.5, 0.9)),
         ),
-        (lambda ps: Adagrad(ps, lr=np.int64(1), eps=np.float64(1e-3)), lambda ps: Adagrad(ps, lr=1, eps=1e-3)),
+        (
+            lambda ps: Adagrad(ps, lr=np.int64(1), eps=np.float64(1e-3)),
+            lambda ps: Adagrad(ps, lr=1, eps=1e-3),
+        ),
         (lambda ps: RMSProp(ps, alpha=np.float64(0.9)), lambda ps: RMSProp(ps, alpha=0.9)),
         (lambda ps: Adadelta(ps, rho=np.float64(0.5)), lambda ps: Adadelta(ps, rho=0.5)),
     ],
