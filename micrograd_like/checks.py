@@ -10,10 +10,10 @@ the argument's name and shows what was given:
     Traceback (most recent call last):
     ...
     ValueError: lr must be a finite number > 0, got inf
-    >>> integer("n", 10**400, low=1)
+    >>> integer("n", 10**400, low=1, high=100_000)
     Traceback (most recent call last):
     ...
-    ValueError: n must be an integer >= 1, got an integer of 401 digits
+    ValueError: n must be an integer in [1, 100000], got an integer of 401 digits
 
 numpy scalars count as the numbers they are (`numbers.Real`, `numbers.Integral`); bools do not.
 """
