@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _no_missing_streams()
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)  # argparse itself exits 2 on bad flags
     if extra:
@@ -63,6 +64,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"cannot write {error.filename}" if error.filename else "cannot write the output"
         _say(f"micrograd-like {args.command}: error: {where}: {error.strerror or error}")
         return 1
+
+
+def _no_missing_streams() -> None:
+    """Started with >&- or 2>&-, Python has no sys.stdout/stderr: print(file=None) would then write
+    the messages meant for stderr into stdout. Send whatever has no stream to /dev/null instead."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 (lives as long as the process)
 
 
 def _say(line: str) -> None:

@@ -46,6 +46,8 @@ class Dataset:
     nout: int  # model outputs the task needs: 1, the number of classes, or 1
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise TypeError(f"name must be a str, got {type(self.name).__name__}")
         _check_task(self.task, self.nout)
         _check_samples(self.name, self.xs, self.ys)
         _check_labels(self.ys, self.task, self.nout)

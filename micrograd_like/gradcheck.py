@@ -36,6 +36,7 @@ class GradRow:
 
 def central_difference(f: Callable[[float], float], x: float, eps: float) -> float:
     """(f(x + eps) - f(x - eps)) / 2eps: error O(eps²) for smooth f."""
+    eps = checks.real("eps", eps, low=0.0, low_open=True)
     return (f(x + eps) - f(x - eps)) / (2.0 * eps)
 
 

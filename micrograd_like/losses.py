@@ -36,6 +36,8 @@ def _label(target: object) -> float:
 
 
 def _check_pairs(what: str, preds: Sequence[object], targets: Sequence[object]) -> None:
+    checks.sequence("preds", preds, "predictions")
+    checks.sequence("targets", targets, "targets")
     if len(preds) != len(targets):
         raise ValueError(f"{what} needs as many predictions as targets, got {len(preds)} and {len(targets)}")
     if not preds:

@@ -379,6 +379,8 @@ class MLP(Module):
         doc["state_dict"] = state
         text = json.dumps(doc, indent=2, allow_nan=False) + "\n"
         folder = path.parent if str(path.parent) else Path(".")
+        if not folder.is_dir():
+            raise FileNotFoundError(errno.ENOENT, f"no folder {str(folder)!r} to save {path.name} into")
         mode = _file_mode(path)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         try:
@@ -413,13 +415,22 @@ class MLP(Module):
 
 
 def _file_mode(path: Path) -> int:
-    """The permissions a saved file gets: the ones it has now, or what open() gives a new file."""
+    """The permissions a saved file gets: the ones it has now, or what open() gives a new file.
+
+    Only a regular file is replaced: the rename would swap a device (/dev/null), a pipe or a
+    folder for a plain file instead of writing into it.
+    """
     try:
-        return stat.S_IMODE(path.stat().st_mode)
+        mode = path.stat().st_mode
     except FileNotFoundError:
         umask = os.umask(0o022)  # the umask can only be read by setting it: put it straight back
         os.umask(umask)
         return 0o666 & ~umask
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory, not a model file", str(path))
+    if not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, "not a regular file (it would be replaced, not written to)", str(path))
+    return stat.S_IMODE(mode)
 
 
 def _read_document(path: Path) -> object:

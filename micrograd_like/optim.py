@@ -24,6 +24,7 @@ A step is all or nothing: if any new weight or state entry would be inf or NaN, 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -122,6 +123,8 @@ class Optimizer:
             return DivergenceError(f"{who}: {what}; no weight was changed: {advice}", what, p.label, i)
 
         g = p.grad
+        if type(g) is not float and (isinstance(g, bool) or not isinstance(g, numbers.Real)):
+            raise TypeError(f"{who}: the gradient of {name} must be a number, got {checks.show(g)}")
         if not math.isfinite(g):
             raise diverged(f"the gradient of {name} is {g!r}")
         if self.weight_decay:  # PyTorch's L2 for every optimizer here: g ← g + λθ, before the update

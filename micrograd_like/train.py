@@ -146,6 +146,7 @@ def _loss_for(data: Dataset, loss: str | Loss | None) -> Loss:
 
 def evaluate(model: MLP, data: Dataset, loss: str | Loss | None = None) -> tuple[float, float | None]:
     """(cost J, accuracy or None) of the model on the whole set, without building a graph."""
+    _check_model_and_data(model, data)
     chosen = _loss_for(data, loss)
     with no_grad():
         outs = [model.outputs(x) for x in data.xs]
@@ -271,20 +272,26 @@ def _check_output(model: MLP, chosen: Loss) -> None:
         )
 
 
-def _check_parts(model: object, data: object, optimizer: object) -> None:
-    """fit's model, data and optimizer: the right kinds, and made for each other."""
+def _check_model_and_data(model: MLP, data: Dataset) -> None:
+    """An MLP and a Dataset whose inputs and outputs fit each other (the types are checked too:
+    callers without type checking pass anything)."""
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an MLP, got {type(model).__name__}")
     if not isinstance(data, Dataset):
         raise TypeError(f"data must be a Dataset (see micrograd_like.data), got {type(data).__name__}")
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(
-            f"optimizer must be an Optimizer such as Adam(model.parameters()), got {checks.show(optimizer)}"
-        )
     if data.nin != model.nin or data.nout != model.nouts[-1]:
         raise ValueError(
             f"{model!r} takes {model.nin} inputs and gives {model.nouts[-1]} outputs; "
             f"{data.name} has {data.nin} inputs and needs {data.nout} outputs"
+        )
+
+
+def _check_parts(model: MLP, data: Dataset, optimizer: Optimizer) -> None:
+    """fit's model, data and optimizer: the right kinds, and made for each other."""
+    _check_model_and_data(model, data)
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"optimizer must be an Optimizer such as Adam(model.parameters()), got {checks.show(optimizer)}"
         )
     mine = {id(p) for p in model.parameters()}
     if not any(id(p) in mine for p in optimizer.params):

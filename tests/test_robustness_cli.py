@@ -6,6 +6,8 @@ training that diverges says where and what to try; a full disk or a closed stdin
 from __future__ import annotations
 
 import errno
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -212,3 +214,34 @@ def test_the_renderer_choices_come_from_the_library(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(render, "Renderer", Literal["auto", "native", "embedded", "wasm"])
     args = build_parser().parse_args(["graph", "-o", "g.svg", "--renderer", "wasm"])
     assert args.renderer == "wasm"
+
+
+@pytest.mark.parametrize(
+    ("redirect", "stream"),
+    [("2>&-", "stdout"), (">&-", "stderr")],
+    ids=["stderr closed", "stdout closed"],
+)
+def test_a_closed_output_stream_is_no_crash_and_no_mixup(redirect: str, stream: str, tmp_path: Path) -> None:
+    # with stderr closed, print(file=sys.stderr) would write the "training ..." line into stdout
+    done = subprocess.run(
+        f"'{sys.executable}' -m micrograd_like.cli train --samples 10 --epochs 2 --progress {redirect}",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    left = done.stdout if stream == "stdout" else done.stderr
+    expected = "training accuracy" if stream == "stdout" else "training MLP("
+    assert left.startswith(expected) and "Traceback" not in left and "training MLP(" not in done.stdout
+
+
+def test_save_onto_something_that_is_not_a_regular_file_is_refused_up_front(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    line = assert_usage_error("train", *run(capsys, "train", *QUICK, "--save", str(fifo)))
+    assert line.endswith(f"--save {fifo}: not a regular file (it would be replaced, not written to)")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)

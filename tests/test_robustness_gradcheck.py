@@ -69,3 +69,11 @@ def test_bad_inputs_are_named(inputs: object, error: type[Exception], words: str
 def test_f_must_be_callable() -> None:
     with pytest.raises(TypeError, match="f must be a function"):
         gradcheck(Value(1.0), [1.0])  # type: ignore[arg-type]
+
+
+def test_central_difference_needs_a_step() -> None:
+    from micrograd_like.gradcheck import central_difference
+
+    assert central_difference(lambda x: x * x, 3.0, 1e-3) == pytest.approx(6.0)
+    with pytest.raises(ValueError, match="eps must be a finite number > 0, got 0"):
+        central_difference(lambda x: x * x, 3.0, 0)

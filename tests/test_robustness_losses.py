@@ -14,6 +14,7 @@ from micrograd_like.losses import (
     cost,
     hinge,
     logistic_loss,
+    mse,
     softmax,
     softmax_cross_entropy,
 )
@@ -99,3 +100,10 @@ def test_cost_of_plain_numbers_is_a_value() -> None:
     assert isinstance(j, Value) and j.data == 3.0
     one = cost([Value(4.0)])
     assert one.data == 4.0
+
+
+def test_mse_needs_sequences() -> None:
+    with pytest.raises(TypeError, match="preds must be a list or tuple"):
+        mse((p for p in [1.0]), [1.0])
+    with pytest.raises(TypeError, match="targets must be a list or tuple"):
+        mse([1.0], {1.0})

@@ -278,3 +278,20 @@ def test_load_state_dict_with_a_number_too_large_for_a_float() -> None:
     assert net.state_dict() == before
     net.load_state_dict({name: np.float32(0.5) for name in before})
     assert set(net.state_dict().values()) == {0.5}
+
+
+def test_save_refuses_to_replace_what_is_not_a_regular_file(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)  # like /dev/full or /dev/null: os.replace would swap the node for a plain file
+    with pytest.raises(OSError, match="not a regular file") as caught:
+        MLP(2, [1], seed=0).save(fifo)
+    assert str(fifo) in str(caught.value) and stat.S_ISFIFO(fifo.stat().st_mode)
+    with pytest.raises(IsADirectoryError, match="is a directory") as caught:
+        MLP(2, [1], seed=0).save(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_save_into_a_missing_folder_names_the_folder(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no folder") as caught:
+        MLP(2, [1], seed=0).save(tmp_path / "nope" / "model.json")
+    assert str(tmp_path / "nope") in str(caught.value)

@@ -273,3 +273,15 @@ def test_the_train_command_reads_the_library_presets(
     assert "SGD(lr=0.02, momentum=0.99, dampening=0.0" in capsys.readouterr().err
     assert main(["train", "--optimizer", "nope"]) == 2
     assert "heavyball" in capsys.readouterr().err
+
+
+def test_a_gradient_that_is_not_a_number_is_named() -> None:
+    a, b = Value(1.0, "a", kind="parameter"), Value(2.0, "b", kind="parameter")
+    opt = SGD([a, b], lr=0.1)
+    a.grad, b.grad = 1, "0.5"  # type: ignore[assignment]
+    with pytest.raises(TypeError, match="the gradient of 'b' must be a number"):
+        opt.step()
+    assert (a.data, b.data, opt.steps) == (1.0, 2.0, 0)
+    b.grad = np.float32(0.5)  # type: ignore[assignment]
+    opt.step()
+    assert (a.data, b.data) == (1.0 - 0.1 * 1, 2.0 - 0.1 * 0.5)

@@ -137,3 +137,15 @@ def test_fit_checks_what_it_is_given() -> None:
     other = MLP(2, [2, 1], seed=1)
     with pytest.raises(ValueError, match="none of the model's parameters"):
         fit(model, data, SGD(other.parameters()), progress=False)
+
+
+def test_evaluate_checks_what_it_is_given() -> None:
+    from micrograd_like.train import evaluate
+
+    data = xor(8, seed=0)
+    with pytest.raises(TypeError, match="model must be an MLP"):
+        evaluate("model", data)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="takes 2 inputs and gives 3 outputs"):
+        evaluate(MLP(2, [3]), data)
+    with pytest.raises(TypeError, match="name must be a str"):
+        Dataset(3, [[0.0]], [0], task="binary", nout=1)  # type: ignore[arg-type]

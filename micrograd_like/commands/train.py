@@ -101,6 +101,8 @@ def _check_save_path(path: str) -> Path:
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
         raise UsageError(f"--save {path}: is a directory")
+    if target.exists() and not target.is_file():
+        raise UsageError(f"--save {path}: not a regular file (it would be replaced, not written to)")
     if not folder.exists():
         raise UsageError(f"--save {path}: folder {folder} does not exist")
     if not folder.is_dir():
