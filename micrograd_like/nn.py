@@ -108,7 +108,8 @@ def parameter_count(nin: int, nouts: Sequence[int], *, bias: bool = True) -> int
 
 def _sample(who: object, x: object, n: int) -> Sequence[Value | float]:
     """One sample: a list, tuple or 1-D array of n numbers (a dict or set would be read by keys)."""
-    sample = checks.sequence("a sample", x, f"{n} numbers")
+    # lists and tuples (what the layers pass each other) skip the general check: this runs per layer
+    sample = x if type(x) is list or type(x) is tuple else checks.sequence("a sample", x, f"{n} numbers")
     if len(sample) != n:
         raise ValueError(f"{who!r} expects {n} inputs, got {len(sample)}")
     return sample
