@@ -88,7 +88,8 @@ def parameter_names(nin: int, nouts: Sequence[int], *, bias: bool = True) -> Ite
     >>> list(parameter_names(2, [1]))
     ['w[1]11', 'w[1]12', 'b[1]1']
     """
-    sizes = [nin, *nouts]
+    sizes = _sizes(nin, nouts)
+    bias = checks.flag("bias", bias)
     for layer in range(1, len(sizes)):
         n_in, n_out = sizes[layer - 1], sizes[layer]
         sep = _separator(n_in, n_out)
@@ -102,7 +103,8 @@ def parameter_names(nin: int, nouts: Sequence[int], *, bias: bool = True) -> Ite
 
 def parameter_count(nin: int, nouts: Sequence[int], *, bias: bool = True) -> int:
     """How many parameters `MLP(nin, nouts, bias=bias)` has: Σ (inputs + bias) · units per layer."""
-    sizes = [nin, *nouts]
+    sizes = _sizes(nin, nouts)
+    bias = checks.flag("bias", bias)
     return sum((sizes[i - 1] + bias) * sizes[i] for i in range(1, len(sizes)))
 
 
@@ -123,21 +125,29 @@ def _rng(rng: object) -> random.Random:
     return rng
 
 
-def _architecture(
-    nin: object, nouts: object, activation: object, output_activation: object, bias: object
-) -> dict[str, Any]:
-    """The MLP constructor's shape arguments, checked and as plain Python values; builds nothing."""
+def _sizes(nin: object, nouts: object) -> list[int]:
+    """[nin, *nouts] checked: plain ints >= 1, at least one layer."""
     if isinstance(nouts, (str, bytes, Mapping)) or not isinstance(nouts, (Sequence, Iterator)):
         raise TypeError(f"nouts must be a list of layer widths, got {checks.show(nouts)}")
     widths = list(nouts)
     if not widths:
         raise ValueError("an MLP needs at least one layer: nouts is empty")
+    return [checks.integer("nin", nin, low=1)] + [
+        checks.integer(f"nouts[{i}]", w, low=1) for i, w in enumerate(widths)
+    ]
+
+
+def _architecture(
+    nin: object, nouts: object, activation: object, output_activation: object, bias: object
+) -> dict[str, Any]:
+    """The MLP constructor's shape arguments, checked and as plain Python values; builds nothing."""
+    sizes = _sizes(nin, nouts)
     _activation(activation)
     if output_activation is not None:
         _activation(output_activation, "output_activation")
     return {
-        "nin": checks.integer("nin", nin, low=1),
-        "nouts": [checks.integer(f"nouts[{i}]", w, low=1) for i, w in enumerate(widths)],
+        "nin": sizes[0],
+        "nouts": sizes[1:],
         "activation": activation,
         "output_activation": output_activation,
         "bias": checks.flag("bias", bias),

@@ -295,3 +295,11 @@ def test_save_into_a_missing_folder_names_the_folder(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="no folder") as caught:
         MLP(2, [1], seed=0).save(tmp_path / "nope" / "model.json")
     assert str(tmp_path / "nope") in str(caught.value)
+
+
+def test_parameter_names_and_count_check_their_arguments() -> None:
+    with pytest.raises(TypeError, match="nin must be an integer"):
+        parameter_count("2", [1])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="bias must be True or False"):
+        list(parameter_names(2, [1], bias="yes"))  # type: ignore[arg-type]
+    assert parameter_count(np.int64(2), [np.int64(3)]) == 9  # type: ignore[arg-type, list-item]
