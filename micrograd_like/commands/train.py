@@ -21,7 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from .. import checks
 from . import UsageError
@@ -145,11 +145,19 @@ def _check_graph_size(samples: int, sizes: list[int]) -> None:
         )
 
 
-def run(args: argparse.Namespace) -> int:
-    from ..data import MAX_NOISE, MAX_SAMPLES, make_dataset
-    from ..nn import MLP
-    from ..optim import PRESETS, make_optimizer
-    from ..train import TrainingDivergedError, fit
+class _Settings(NamedTuple):
+    """The run's arguments after every check: nothing is built until all of them pass."""
+
+    epochs: int
+    samples: int
+    lr: float
+    hidden: list[int]
+    save: Path | None
+
+
+def _settings(args: argparse.Namespace) -> _Settings:
+    from ..data import MAX_NOISE, MAX_SAMPLES
+    from ..optim import PRESETS
 
     _check_names(args)
     epochs = _usage(checks.integer, "--epochs", args.epochs, low=1, high=MAX_EPOCHS)
@@ -160,7 +168,16 @@ def run(args: argparse.Namespace) -> int:
     _usage(checks.real, "--lr", lr, low=0.0, low_open=True)
     hidden = _hidden(args.hidden)
     save = _check_save_path(args.save) if args.save is not None else None
+    return _Settings(epochs, samples, lr, hidden, save)
 
+
+def run(args: argparse.Namespace) -> int:
+    from ..data import make_dataset
+    from ..nn import MLP
+    from ..optim import make_optimizer
+    from ..train import TrainingDivergedError, fit
+
+    epochs, samples, lr, hidden, save = _settings(args)
     data = _usage(make_dataset, args.dataset, samples, noise=args.noise, seed=args.seed)
     _check_graph_size(samples, [data.nin, *hidden, data.nout])
     model = MLP(
