@@ -14,13 +14,14 @@ from .explain import Explanation, count_paths, explain
 from .gradcheck import GradcheckError, gradcheck
 from .higher import grad, hessian
 from .nn import MLP, Layer, ModelFileError, Module, Neuron
-from .optim import SGD, Adadelta, Adagrad, Adam, RMSProp
+from .optim import PRESETS, SGD, Adadelta, Adagrad, Adam, DivergenceError, RMSProp
 from .rules import RULES, Rule
-from .train import fit
+from .train import TrainingDivergedError, fit
 from .viz import draw_dot, write_frames
 
 __all__ = [
     "MLP",
+    "PRESETS",
     "RULES",
     "SGD",
     "Adadelta",
@@ -28,6 +29,7 @@ __all__ = [
     "Adam",
     "BackwardError",
     "BackwardStep",
+    "DivergenceError",
     "Edge",
     "Explanation",
     "GradcheckError",
@@ -37,6 +39,7 @@ __all__ = [
     "Neuron",
     "RMSProp",
     "Rule",
+    "TrainingDivergedError",
     "Value",
     "apply",
     "backward",

@@ -10,9 +10,10 @@ rule disagrees with its own forward function, names that op.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
+from . import checks
 from .backprop import backward_order
 from .engine import Value, no_grad
 from .rules import Rule
@@ -35,12 +36,31 @@ class GradRow:
 
 def central_difference(f: Callable[[float], float], x: float, eps: float) -> float:
     """(f(x + eps) - f(x - eps)) / 2eps: error O(eps²) for smooth f."""
+    eps = checks.real("eps", eps, low=0.0, low_open=True)
     return (f(x + eps) - f(x - eps)) / (2.0 * eps)
+
+
+def _tolerances(eps: object, atol: object, rtol: object) -> tuple[float, float, float]:
+    """eps > 0 and atol, rtol >= 0, all finite: a NaN tolerance would let any mismatch pass."""
+    return (
+        checks.real("eps", eps, low=0.0, low_open=True),
+        checks.real("atol", atol, low=0.0),
+        checks.real("rtol", rtol, low=0.0),
+    )
+
+
+def _points(inputs: Iterable[float | Value]) -> list[float | Value]:
+    if isinstance(inputs, (str, bytes, Mapping, Set)) or not isinstance(inputs, Iterable):
+        raise TypeError(f"inputs must be a list or tuple of numbers or Values, got {type(inputs).__name__}")
+    given = list(inputs)
+    if not given:
+        raise ValueError("gradcheck needs at least one input")
+    return [x if isinstance(x, Value) else checks.real(f"inputs[{i}]", x) for i, x in enumerate(given)]
 
 
 def gradcheck(
     f: Callable[..., Value],
-    inputs: Sequence[float | Value],
+    inputs: Iterable[float | Value],
     *,
     eps: float = 1e-6,
     atol: float = 1e-5,
@@ -51,9 +71,11 @@ def gradcheck(
     `f` takes one `Value` per input and returns a `Value`. Inputs may be numbers or Values (their
     labels name the rows). Each input is compared with |analytic - numeric| <= atol + rtol·|numeric|.
     """
-    if not inputs:
-        raise ValueError("gradcheck needs at least one input")
-    points = [x.data if isinstance(x, Value) else float(x) for x in inputs]
+    if not callable(f):
+        raise TypeError(f"f must be a function of Values, got {type(f).__name__}")
+    eps, atol, rtol = _tolerances(eps, atol, rtol)
+    inputs = _points(inputs)
+    points = [x.data if isinstance(x, Value) else x for x in inputs]
     names = [(x.label if isinstance(x, Value) and x.label else f"x{i}") for i, x in enumerate(inputs)]
 
     leaves = [Value(x, name) for x, name in zip(points, names)]
@@ -91,6 +113,7 @@ def check_rule(
     rule: Rule, inputs: Sequence[float], *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-4
 ) -> str | None:
     """None if `rule.local` matches finite differences of `rule.forward` at `inputs`, else why not."""
+    eps, atol, rtol = _tolerances(eps, atol, rtol)
     out = rule.forward(*inputs)
     analytic = rule.local(out, *inputs)
     for k, (x, local) in enumerate(zip(inputs, analytic)):

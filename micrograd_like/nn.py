@@ -23,16 +23,18 @@ node, no bias node without a bias), then z = activation(s) once; for "linear", z
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import math
-import numbers
 import os
 import random
+import stat
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import checks
 from .engine import Value
 
 Activation = Callable[[Value], Value]
@@ -53,7 +55,7 @@ class ModelFileError(ValueError):
     """A model file that cannot be loaded: the message names the file and the problem."""
 
 
-def _activation(name: str, what: str = "activation") -> Activation | None:
+def _activation(name: object, what: str = "activation") -> Activation | None:
     if not isinstance(name, str) or name not in ACTIVATIONS:
         raise ValueError(f"{what} must be one of {', '.join(ACTIVATIONS)}; got {name!r}")
     return ACTIVATIONS[name]
@@ -63,6 +65,93 @@ def _some(names: list[str], limit: int = 6) -> str:
     """'a, b, c' or, for long lists, 'a, b, c, ... (40 more)': errors stay one readable line."""
     shown = ", ".join(names[:limit])
     return shown if len(names) <= limit else f"{shown}, ... ({len(names) - limit} more)"
+
+
+# --- parameter names: the one place that spells them --------------------------------------------
+
+
+def _separator(nin: int, nout: int) -> str:
+    return "," if nin > 9 or nout > 9 else ""  # w[2]1,11 vs w[2]11,1: "w[2]111" would be both
+
+
+def _weight_name(layer: int, unit: int, k: int, sep: str) -> str:
+    return f"w[{layer}]{unit}{sep}{k}"
+
+
+def _bias_name(layer: int, unit: int) -> str:
+    return f"b[{layer}]{unit}"
+
+
+def parameter_names(nin: int, nouts: Sequence[int], *, bias: bool = True) -> Iterator[str]:
+    """The names `MLP(nin, nouts, bias=bias)` gives its parameters, in order, without building it.
+
+    >>> list(parameter_names(2, [1]))
+    ['w[1]11', 'w[1]12', 'b[1]1']
+    """
+    sizes = _sizes(nin, nouts)
+    bias = checks.flag("bias", bias)
+    for layer in range(1, len(sizes)):
+        n_in, n_out = sizes[layer - 1], sizes[layer]
+        sep = _separator(n_in, n_out)
+        for unit in range(1, n_out + 1):
+            for k in range(1, n_in + 1):
+                yield _weight_name(layer, unit, k, sep)
+        if bias:
+            for unit in range(1, n_out + 1):
+                yield _bias_name(layer, unit)
+
+
+def parameter_count(nin: int, nouts: Sequence[int], *, bias: bool = True) -> int:
+    """How many parameters `MLP(nin, nouts, bias=bias)` has: Σ (inputs + bias) · units per layer."""
+    sizes = _sizes(nin, nouts)
+    bias = checks.flag("bias", bias)
+    return sum((sizes[i - 1] + bias) * sizes[i] for i in range(1, len(sizes)))
+
+
+def _sample(who: object, x: object, n: int) -> Sequence[Value | float]:
+    """One sample: a list, tuple or 1-D array of n numbers (a dict or set would be read by keys)."""
+    # lists and tuples (what the layers pass each other) skip the general check: this runs per layer
+    sample = x if type(x) is list or type(x) is tuple else checks.sequence("a sample", x, f"{n} numbers")
+    if len(sample) != n:
+        raise ValueError(f"{who!r} expects {n} inputs, got {len(sample)}")
+    return sample
+
+
+def _rng(rng: object) -> random.Random:
+    if rng is None:
+        return random.Random()
+    if not isinstance(rng, random.Random):
+        raise TypeError(f"rng must be a random.Random or None, got {type(rng).__name__}")
+    return rng
+
+
+def _sizes(nin: object, nouts: object) -> list[int]:
+    """[nin, *nouts] checked: plain ints >= 1, at least one layer."""
+    if isinstance(nouts, (str, bytes, Mapping)) or not isinstance(nouts, (Sequence, Iterator)):
+        raise TypeError(f"nouts must be a list of layer widths, got {checks.show(nouts)}")
+    widths = list(nouts)
+    if not widths:
+        raise ValueError("an MLP needs at least one layer: nouts is empty")
+    return [checks.integer("nin", nin, low=1)] + [
+        checks.integer(f"nouts[{i}]", w, low=1) for i, w in enumerate(widths)
+    ]
+
+
+def _architecture(
+    nin: object, nouts: object, activation: object, output_activation: object, bias: object
+) -> dict[str, Any]:
+    """The MLP constructor's shape arguments, checked and as plain Python values; builds nothing."""
+    sizes = _sizes(nin, nouts)
+    _activation(activation)
+    if output_activation is not None:
+        _activation(output_activation, "output_activation")
+    return {
+        "nin": sizes[0],
+        "nouts": sizes[1:],
+        "activation": activation,
+        "output_activation": output_activation,
+        "bias": checks.flag("bias", bias),
+    }
 
 
 class Module:
@@ -102,15 +191,7 @@ class Module:
             if extra:
                 parts.append(f"unexpected {_some(extra)}")
             raise ValueError(f"state dict does not match {type(self).__name__}: {'; '.join(parts)}")
-        values: dict[str, float] = {}
-        for name in params:
-            number = state[name]
-            if isinstance(number, bool) or not isinstance(number, numbers.Real):
-                raise TypeError(f"state dict entry {name!r} must be a number, got {number!r}")
-            value = float(number)
-            if not math.isfinite(value):
-                raise ValueError(f"state dict entry {name!r} must be finite, got {value!r}")
-            values[name] = value
+        values = {name: checks.real(f"state dict entry {name!r}", state[name]) for name in params}
         for name, p in params.items():  # everything checked: now change the weights
             p.data = values[name]
 
@@ -135,18 +216,23 @@ class Neuron(Module):
         unit_names: bool = True,
         rng: random.Random | None = None,
     ) -> None:
-        if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
-            raise ValueError(f"a neuron needs at least one input, got nin={nin!r}")
+        nin = checks.integer("nin", nin, low=1)
+        layer, unit = checks.integer("layer", layer, low=1), checks.integer("unit", unit, low=1)
+        if not isinstance(sep, str):
+            raise TypeError(f"sep must be a str, got {type(sep).__name__}")
+        bias = checks.flag("bias", bias)
         self._act = _activation(activation)
         self.activation = activation
-        rng = rng if rng is not None else random.Random()
+        rng = _rng(rng)
         # PyTorch's Linear default: U(-1/sqrt(nin), 1/sqrt(nin)) keeps s of order 1 for any width
         bound = 1.0 / math.sqrt(nin)
         self.w = [
-            Value(rng.uniform(-bound, bound), f"w[{layer}]{unit}{sep}{k}", kind="parameter")
+            Value(rng.uniform(-bound, bound), _weight_name(layer, unit, k, sep), kind="parameter")
             for k in range(1, nin + 1)
         ]
-        self.b = Value(rng.uniform(-bound, bound), f"b[{layer}]{unit}", kind="parameter") if bias else None
+        self.b = (
+            Value(rng.uniform(-bound, bound), _bias_name(layer, unit), kind="parameter") if bias else None
+        )
         # the network names its own nodes: s[l]j = the linear part, z[l]j = its activation
         # (the unit index is left out in a one-unit layer, as the post writes s[2] and z[2])
         where = f"{layer}]{unit}" if unit_names else f"{layer}]"
@@ -158,8 +244,7 @@ class Neuron(Module):
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
         w = self.w
-        if len(x) != len(w):
-            raise ValueError(f"{self!r} expects {len(w)} inputs, got {len(x)}")
+        x = _sample(self, x, len(w))
         s = w[0] * x[0]  # left fold from the first product: w1*x1 + w2*x2 + ... (+ b)
         for i in range(1, len(w)):
             s = s + w[i] * x[i]
@@ -196,18 +281,19 @@ class Layer(Module):
         index: int = 1,
         rng: random.Random | None = None,
     ) -> None:
-        if not isinstance(nout, int) or isinstance(nout, bool) or nout < 1:
-            raise ValueError(f"a layer needs at least one unit, got nout={nout!r}")
-        rng = rng if rng is not None else random.Random()
+        nin, nout = checks.integer("nin", nin, low=1), checks.integer("nout", nout, low=1)
+        index = checks.integer("index", index, low=1)
+        rng = _rng(rng)
         self.index = index
         self.activation = activation
-        sep = "," if nin > 9 or nout > 9 else ""  # w[2]1,11 vs w[2]11,1: "w[2]111" would be both
+        sep = _separator(nin, nout)
         self.neurons = [
             Neuron(nin, activation, bias=bias, layer=index, unit=j, sep=sep, unit_names=nout > 1, rng=rng)
             for j in range(1, nout + 1)
         ]
 
     def __call__(self, x: Sequence[Value | float]) -> list[Value]:
+        x = _sample(self, x, self.neurons[0].nin)
         return [n(x) for n in self.neurons]
 
     def named_parameters(self) -> dict[str, Value]:
@@ -239,31 +325,22 @@ class MLP(Module):
         bias: bool = True,
         seed: int | None = None,
     ) -> None:
-        if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
-            raise ValueError(f"an MLP needs at least one input, got nin={nin!r}")
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
-            raise TypeError(f"nouts must be a list of layer widths, got {nouts!r}")
-        nouts = list(nouts)
-        if not nouts:
-            raise ValueError("an MLP needs at least one layer: nouts is empty")
-        _activation(activation)
-        if output_activation is not None:
-            _activation(output_activation, "output_activation")
-        self.nin = nin
-        self.nouts = nouts
+        arch = _architecture(nin, nouts, activation, output_activation, bias)
+        self.nin: int = arch["nin"]
+        self.nouts: list[int] = arch["nouts"]
+        self.bias: bool = arch["bias"]
         self.activation = activation
         self.output_activation = output_activation
-        self.bias = bias
-        self.seed = seed
-        rng = random.Random(seed)
-        sizes = [nin, *nouts]
-        last = len(nouts)
+        self.seed = checks.optional_integer("seed", seed)
+        rng = random.Random(self.seed)
+        sizes = [self.nin, *self.nouts]
+        last = len(self.nouts)
         self.layers = [
             Layer(
                 sizes[i - 1],
                 sizes[i],
                 output_activation if (i == last and output_activation is not None) else activation,
-                bias=bias,
+                bias=self.bias,
                 index=i,
                 rng=rng,
             )
@@ -271,9 +348,8 @@ class MLP(Module):
         ]
 
     def outputs(self, x: Sequence[Value | float]) -> list[Value]:
-        """The last layer's units for one sample, always as a list."""
-        if len(x) != self.nin:
-            raise ValueError(f"{self!r} expects {self.nin} inputs, got {len(x)}")
+        """The last layer's units for one sample (a list, tuple or 1-D array), always as a list."""
+        x = _sample(self, x, self.nin)
         # plain numbers become one leaf each, shared by every first-layer neuron
         h: list[Value] = [xi if isinstance(xi, Value) else Value(xi) for xi in x]
         for layer in self.layers:
@@ -310,23 +386,31 @@ class MLP(Module):
         """Write the architecture and weights as JSON, atomically (a crash never leaves half a file).
 
         The text goes to a temporary file in the same folder, is flushed to disk, and then replaces
-        `path` in one rename.
+        `path` in one rename. The file keeps the permissions it had (a new one gets the usual
+        0o666 less the umask). A weight that is inf or NaN is refused: JSON cannot hold it.
         """
         path = Path(path)
-        doc = {
-            "format": FILE_FORMAT,
-            "version": FILE_VERSION,
-            "architecture": self.architecture(),
-            "state_dict": self.state_dict(),
-        }
-        text = json.dumps(doc, indent=2) + "\n"
+        state = self.state_dict()
+        for name, weight in state.items():
+            if not math.isfinite(weight):
+                raise ValueError(
+                    f"cannot save {path}: weight {name!r} is {weight!r}, and a model file holds finite "
+                    "numbers only; load or train good weights first"
+                )
+        doc = {"format": FILE_FORMAT, "version": FILE_VERSION, "architecture": self.architecture()}
+        doc["state_dict"] = state
+        text = json.dumps(doc, indent=2, allow_nan=False) + "\n"
         folder = path.parent if str(path.parent) else Path(".")
+        if not folder.is_dir():
+            raise FileNotFoundError(errno.ENOENT, f"no folder {str(folder)!r} to save {path.name} into")
+        mode = _file_mode(path)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(text)
                 f.flush()
                 os.fsync(f.fileno())
+            os.chmod(tmp, mode)  # mkstemp makes 0o600
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -335,31 +419,102 @@ class MLP(Module):
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> MLP:
-        """Rebuild a network saved by `save`; ModelFileError names the file and what is wrong."""
+        """Rebuild a network saved by `save`; ModelFileError names the file and what is wrong.
+
+        The whole file is checked before anything is built: the architecture's types and sizes,
+        exactly the parameter names it implies (counted first, so a small file cannot claim a huge
+        network), and every weight a finite number. A missing file is a FileNotFoundError.
+        """
         path = Path(path)
+        doc = _read_document(path)
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            raise ModelFileError(f"{path}: not a text file ({error.reason})") from None
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ModelFileError(f"{path}: not valid JSON (truncated or corrupt?): {error}") from None
-        if not isinstance(doc, dict) or doc.get("format") != FILE_FORMAT:
-            raise ModelFileError(f"{path}: not a micrograd_like model file (no format {FILE_FORMAT!r})")
-        if doc.get("version") != FILE_VERSION:
-            raise ModelFileError(f"{path}: unsupported model file version {doc.get('version')!r}")
-        arch, state = doc.get("architecture"), doc.get("state_dict")
-        if not isinstance(arch, dict) or not isinstance(state, dict):
-            raise ModelFileError(f"{path}: 'architecture' and 'state_dict' must both be JSON objects")
-        known = {"nin", "nouts", "activation", "output_activation", "bias"}
-        if set(arch) != known:
-            raise ModelFileError(
-                f"{path}: architecture must have exactly {sorted(known)}, got {sorted(arch)}"
-            )
-        try:
-            model = cls(**arch)
-            model.load_state_dict(state)
+            arch, state = _check_document(doc)
         except (TypeError, ValueError) as error:
             raise ModelFileError(f"{path}: {error}") from None
+        model = cls(**arch)
+        model.load_state_dict(state)
         return model
+
+
+def _file_mode(path: Path) -> int:
+    """The permissions a saved file gets: the ones it has now, or what open() gives a new file.
+
+    Only a regular file is replaced: the rename would swap a device (/dev/null), a pipe or a
+    folder for a plain file instead of writing into it.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        umask = os.umask(0o022)  # the umask can only be read by setting it: put it straight back
+        os.umask(umask)
+        return 0o666 & ~umask
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory, not a model file", str(path))
+    if not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, "not a regular file (it would be replaced, not written to)", str(path))
+    return stat.S_IMODE(mode)
+
+
+def _read_document(path: Path) -> object:
+    """The JSON in `path`, or a ModelFileError (FileNotFoundError if there is no file)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise FileNotFoundError(errno.ENOENT, f"no model file {str(path)!r} (it does not exist)") from None
+    except IsADirectoryError:
+        raise ModelFileError(f"{path}: is a directory, not a model file") from None
+    except OSError as error:
+        raise ModelFileError(f"{path}: cannot read it: {error.strerror or error}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ModelFileError(f"{path}: not a text file ({error.reason})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ModelFileError(f"{path}: not valid JSON (truncated or corrupt?): {error}") from None
+    except (ValueError, RecursionError) as error:  # a number of > 4300 digits; nesting too deep
+        raise ModelFileError(f"{path}: not valid JSON for a model file: {error}") from None
+
+
+def _check_document(doc: object) -> tuple[dict[str, Any], dict[str, float]]:
+    """(architecture, state dict of floats) from a parsed model file; ValueError/TypeError if wrong."""
+    if not isinstance(doc, dict) or doc.get("format") != FILE_FORMAT:
+        raise ValueError(f"not a micrograd_like model file (no format {FILE_FORMAT!r})")
+    version = doc.get("version")
+    if type(version) is not int or version != FILE_VERSION:
+        raise ValueError(f"unsupported model file version {checks.show(version)}")
+    arch, state = doc.get("architecture"), doc.get("state_dict")
+    if not isinstance(arch, dict) or not isinstance(state, dict):
+        raise ValueError("'architecture' and 'state_dict' must both be JSON objects")
+    known = {"nin", "nouts", "activation", "output_activation", "bias"}
+    if set(arch) != known:
+        raise ValueError(f"architecture must have exactly {sorted(known)}, got {sorted(arch)}")
+    checked = _architecture(**arch)
+    return checked, _check_state(checked, state)
+
+
+def _check_state(arch: dict[str, Any], state: dict[str, object]) -> dict[str, float]:
+    """The weights the architecture needs, as floats: exactly its parameter names, each finite."""
+    nin, nouts, bias = arch["nin"], arch["nouts"], arch["bias"]
+    count = parameter_count(nin, nouts, bias=bias)
+    if count != len(state) and count > 2 * len(state) + 1000:  # naming them all would cost more than the file
+        raise ValueError(
+            f"the architecture has {_count(count)} parameters but the state dict has {len(state):,} entries"
+        )
+    names = list(parameter_names(nin, nouts, bias=bias))
+    expected = set(names)
+    missing = [name for name in names if name not in state]
+    extra = [str(name) for name in state if name not in expected]
+    if missing or extra:
+        parts = [f"missing {_some(missing)}"] if missing else []
+        parts += [f"unexpected {_some(extra)}"] if extra else []
+        raise ValueError(f"state dict does not match the architecture: {'; '.join(parts)}")
+    return {name: checks.real(f"state dict entry {name!r}", state[name]) for name in names}
+
+
+def _count(n: int) -> str:
+    """12,345 or, for numbers too long to print, about 10^400."""
+    if n < 10**15:
+        return f"{n:,}"
+    return f"about 10^{int(n.bit_length() * math.log10(2))}"

@@ -14,8 +14,12 @@ in notebooks, text in terminals); `progress=False` turns it off, `None` shows it
     1.0
 
 Losses by name (`LOSSES`): "bce_logits" (one logit, labels 0/1), "logistic" (one probability,
-labels 0/1), "hinge" (one score, labels 0/1 read as -1/+1), "softmax_ce" (one logit per class),
-"mse" (regression). The default follows the dataset's task: bce_logits, softmax_ce or mse.
+labels 0/1, so the model's last layer must be "sigmoid"), "hinge" (one score, labels 0/1 read as
+-1/+1), "softmax_ce" (one logit per class), "mse" (regression). The default follows the dataset's
+task: bce_logits, softmax_ce or mse.
+
+When training blows up (the cost overflows, or a step would make a weight inf or NaN), `fit`
+raises `TrainingDivergedError` naming the epoch; the model keeps its last finite weights.
 """
 
 from __future__ import annotations
@@ -23,15 +27,16 @@ from __future__ import annotations
 import random
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import losses
+from . import checks, losses
 from .data import Dataset
 from .engine import Value, no_grad
 from .nn import MLP
-from .optim import Optimizer
+from .optim import DivergenceError, Optimizer
 
 PerSample = Callable[[list[Value], float], Value]  # (model outputs, target) -> loss
 Predict = Callable[[list[float]], float]  # output values -> predicted class
@@ -45,6 +50,21 @@ class Loss:
     per_sample: PerSample
     predict: Predict | None  # None: a regression loss (no accuracy)
     tasks: tuple[str, ...]
+    outputs: tuple[str, ...] | None = None  # the last-layer activations it is defined on (None: any)
+
+
+class TrainingDivergedError(ArithmeticError):
+    """Training blew up in epoch `epoch` of `epochs`; `reason` says what overflowed or was refused.
+
+    The model keeps the weights from before the failed step (optimizer steps are all or nothing).
+    """
+
+    def __init__(self, epoch: int, epochs: int, reason: str, lr: float | None = None) -> None:
+        hint = f"a smaller learning rate (lr={lr:g} now)" if lr is not None else "a smaller learning rate"
+        if epoch == 1:
+            hint += ", or inputs and targets of a smaller scale"
+        super().__init__(f"training diverged in epoch {epoch} of {epochs}: {reason}; try {hint}")
+        self.epoch, self.epochs, self.reason = epoch, epochs, reason
 
 
 def _argmax(xs: list[float]) -> float:
@@ -63,6 +83,7 @@ LOSSES: dict[str, Loss] = {
         lambda out, y: losses.logistic_loss(out[0], y),
         lambda out: 1.0 if out[0] > 0.5 else 0.0,
         ("binary",),
+        outputs=("sigmoid",),  # ŷ must be a probability
     ),
     "hinge": Loss(
         "hinge",
@@ -103,7 +124,7 @@ def accuracy(predicted: Sequence[float], labels: Sequence[float]) -> float:
         raise ValueError(
             f"accuracy needs as many predictions as labels, got {len(predicted)} and {len(labels)}"
         )
-    if not labels:
+    if len(labels) == 0:  # not `not labels`: a numpy array has no truth value
         raise ValueError("accuracy of no samples is undefined")
     return sum(p == y for p, y in zip(predicted, labels)) / len(labels)
 
@@ -113,6 +134,8 @@ def _loss_for(data: Dataset, loss: str | Loss | None) -> Loss:
         return LOSSES[DEFAULT_LOSS[data.task]]
     if isinstance(loss, Loss):
         return loss
+    if not isinstance(loss, str):
+        raise TypeError(f"loss must be a name ({', '.join(LOSSES)}), a Loss or None, got {checks.show(loss)}")
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
     chosen = LOSSES[loss]
@@ -123,6 +146,7 @@ def _loss_for(data: Dataset, loss: str | Loss | None) -> Loss:
 
 def evaluate(model: MLP, data: Dataset, loss: str | Loss | None = None) -> tuple[float, float | None]:
     """(cost J, accuracy or None) of the model on the whole set, without building a graph."""
+    _check_model_and_data(model, data)
     chosen = _loss_for(data, loss)
     with no_grad():
         outs = [model.outputs(x) for x in data.xs]
@@ -169,48 +193,109 @@ def fit(
     """Train `model` on `data` for `epochs` passes; returns the `History`.
 
     `batch_size=None` uses the whole set per step (one step per epoch); otherwise each epoch
-    shuffles the samples (with `random.Random(seed)`) and steps once per batch.
+    shuffles the samples (with `random.Random(seed)`) and steps once per batch. Everything is
+    checked before the first epoch; a run that blows up raises `TrainingDivergedError`.
     """
-    if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
-    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
-        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
-    if data.nin != model.nin or data.nout != model.nouts[-1]:
-        raise ValueError(
-            f"{model!r} takes {model.nin} inputs and gives {model.nouts[-1]} outputs; "
-            f"{data.name} has {data.nin} inputs and needs {data.nout} outputs"
-        )
+    _check_parts(model, data, optimizer)
+    epochs = checks.integer("epochs", epochs, low=1)
+    batch_size = None if batch_size is None else checks.integer("batch_size", batch_size, low=1)
+    if progress is not None and not isinstance(progress, bool):
+        raise TypeError(f"progress must be True, False or None, got {checks.show(progress)}")
+    seed = checks.optional_integer("seed", seed)
     chosen = _loss_for(data, loss)
-    predict = chosen.predict
+    _check_output(model, chosen)
     rng = random.Random(seed)
     order = list(range(len(data.xs)))
     size = batch_size or len(order)
     history = History()
     bar = _progress_bar(epochs, progress, data.name)
     try:
-        for _ in range(epochs):
+        for epoch in range(1, epochs + 1):
             if batch_size is not None:
                 rng.shuffle(order)
-            epoch_loss, hits = 0.0, 0
-            for start in range(0, len(order), size):
-                batch = order[start : start + size]
-                outs = [model.outputs(data.xs[i]) for i in batch]
-                j = losses.cost([chosen.per_sample(o, data.ys[i]) for o, i in zip(outs, batch)])
-                optimizer.zero_grad()
-                j.backward()
-                optimizer.step()
-                epoch_loss += j.data * len(batch)
-                if predict is not None:
-                    hits += sum(predict([v.data for v in o]) == data.ys[i] for o, i in zip(outs, batch))
-                del outs, j  # free this graph now, before the next one is built
+            with _diverging(epoch, epochs, optimizer):
+                epoch_loss, hits = _epoch(model, data, optimizer, chosen, order, size)
             history.loss.append(epoch_loss / len(order))
             postfix = {"loss": f"{history.loss[-1]:.4f}"}
-            if predict is not None:
+            if chosen.predict is not None:
                 history.accuracy.append(hits / len(order))
                 postfix["acc"] = f"{history.accuracy[-1]:.0%}"
             bar.set_postfix(postfix, refresh=False)
             bar.update(1)
+        with _diverging(epochs, epochs, optimizer):  # the weights after the last step may overflow too
+            history.final_loss, history.final_accuracy = evaluate(model, data, chosen)
     finally:
         bar.close()
-    history.final_loss, history.final_accuracy = evaluate(model, data, chosen)
     return history
+
+
+def _epoch(
+    model: MLP, data: Dataset, optimizer: Optimizer, chosen: Loss, order: list[int], size: int
+) -> tuple[float, int]:
+    """One pass over `order` in batches of `size`: (sum of per-sample losses, correct predictions)."""
+    predict = chosen.predict
+    epoch_loss, hits = 0.0, 0
+    for start in range(0, len(order), size):
+        batch = order[start : start + size]
+        outs = [model.outputs(data.xs[i]) for i in batch]
+        j = losses.cost([chosen.per_sample(o, data.ys[i]) for o, i in zip(outs, batch)])
+        optimizer.zero_grad()
+        j.backward()
+        optimizer.step()
+        epoch_loss += j.data * len(batch)
+        if predict is not None:
+            hits += sum(predict([v.data for v in o]) == data.ys[i] for o, i in zip(outs, batch))
+        del outs, j  # free this graph now, before the next one is built
+    return epoch_loss, hits
+
+
+@contextmanager
+def _diverging(epoch: int, epochs: int, optimizer: Optimizer) -> Iterator[None]:
+    """Turn the engine's overflow, or a step the optimizer refused, into TrainingDivergedError."""
+    try:
+        yield
+    except ArithmeticError as error:
+        reason = str(error)
+        if isinstance(error, DivergenceError):  # its own advice would repeat ours
+            reason = f"{type(optimizer).__name__}.step: {error.reason}"
+        raise TrainingDivergedError(epoch, epochs, reason, optimizer.lr) from error
+
+
+def _check_output(model: MLP, chosen: Loss) -> None:
+    """A loss defined on probabilities needs a model whose last layer makes them."""
+    last = model.layers[-1].activation
+    if chosen.outputs is not None and last not in chosen.outputs:
+        wanted = " or ".join(map(repr, chosen.outputs))
+        raise ValueError(
+            f"loss {chosen.name!r} needs a model whose last layer is {wanted}, not {last!r}; "
+            "for a linear output (a logit) use loss='bce_logits'"
+        )
+
+
+def _check_model_and_data(model: MLP, data: Dataset) -> None:
+    """An MLP and a Dataset whose inputs and outputs fit each other (the types are checked too:
+    callers without type checking pass anything)."""
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
+    if not isinstance(data, Dataset):
+        raise TypeError(f"data must be a Dataset (see micrograd_like.data), got {type(data).__name__}")
+    if data.nin != model.nin or data.nout != model.nouts[-1]:
+        raise ValueError(
+            f"{model!r} takes {model.nin} inputs and gives {model.nouts[-1]} outputs; "
+            f"{data.name} has {data.nin} inputs and needs {data.nout} outputs"
+        )
+
+
+def _check_parts(model: MLP, data: Dataset, optimizer: Optimizer) -> None:
+    """fit's model, data and optimizer: the right kinds, and made for each other."""
+    _check_model_and_data(model, data)
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"optimizer must be an Optimizer such as Adam(model.parameters()), got {checks.show(optimizer)}"
+        )
+    mine = {id(p) for p in model.parameters()}
+    if not any(id(p) in mine for p in optimizer.params):
+        raise ValueError(
+            "the optimizer holds none of the model's parameters, so training would change nothing: "
+            "make it with the model's own, e.g. Adam(model.parameters())"
+        )

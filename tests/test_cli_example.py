@@ -160,7 +160,7 @@ def test_json_for_random_settings_matches_the_post(params: dict[str, float]) -> 
         ),
         (["--param", "w[2]21"], "--param: unknown weight 'w[2]21'; valid weights: w[1]11, w[1]12"),
         (["--param", "x1"], "valid weights: w[1]11, w[1]12, w[1]21, w[1]22, w[2]11, w[2]12"),
-        (["--digits", "0"], "--digits must be between 1 and 17"),
+        (["--digits", "0"], "--digits must be an integer in [1, 17], got 0"),
     ],
 )
 def test_bad_arguments_are_one_line_errors_with_exit_2(argv: list[str], message: str) -> None:

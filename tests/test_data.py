@@ -80,11 +80,11 @@ def test_make_dataset_keeps_the_default_noise_or_takes_one() -> None:
             lambda: make_dataset("spirals"),
             "unknown dataset 'spirals'; choose one of moons, blobs, xor, regression",
         ),
-        (lambda: moons(1), "must be an integer >= 2"),
-        (lambda: xor(0), "must be an integer >= 1"),
-        (lambda: moons(10, noise=-0.1), "noise must be a finite number >= 0"),
+        (lambda: moons(1), r"n must be an integer in \[2, 100000\], got 1"),
+        (lambda: xor(0), r"n must be an integer in \[1, 100000\], got 0"),
+        (lambda: moons(10, noise=-0.1), r"noise must be a finite number in \[0, 100\], got -0.1"),
         (lambda: blobs(10, noise=float("nan")), "noise must be"),
-        (lambda: blobs(10, centers=1), "at least 2 centers"),
+        (lambda: blobs(10, centers=1), r"centers must be an integer in \[2, 100\], got 1"),
     ],
 )
 def test_bad_arguments_are_clear_errors(call: object, message: str) -> None:

@@ -216,9 +216,9 @@ def test_seed_makes_initialisation_reproducible() -> None:
     [
         ((2, [3]), {"activation": "softplus"}, "activation must be one of tanh, relu, sigmoid, linear"),
         ((2, [3]), {"output_activation": "nope"}, "output_activation must be one of"),
-        ((0, [3]), {}, "at least one input"),
+        ((0, [3]), {}, "nin must be an integer >= 1, got 0"),
         ((2, []), {}, "nouts is empty"),
-        ((2, [3, 0]), {}, "at least one unit"),
+        ((2, [3, 0]), {}, r"nouts\[1\] must be an integer >= 1, got 0"),
     ],
 )
 def test_bad_architecture_is_a_clear_error(
@@ -264,7 +264,7 @@ def test_state_dict_round_trip() -> None:
         (lambda d: d.update({"w[2]12": "0.5"}), TypeError, r"'w\[2\]12' must be a number"),
         (lambda d: d.update({"w[2]12": True}), TypeError, "must be a number"),
         (lambda d: d.update({"w[2]12": None}), TypeError, "must be a number"),
-        (lambda d: d.update({"w[2]12": float("nan")}), ValueError, "must be finite"),
+        (lambda d: d.update({"w[2]12": float("nan")}), ValueError, "must be a finite number, got nan"),
     ],
 )
 def test_load_state_dict_is_all_or_nothing(change: object, error: type, message: str) -> None:

@@ -278,20 +278,20 @@ def test_training_loop_with_backward_follows_gradient_descent() -> None:
 @pytest.mark.parametrize(
     ("make", "hyper", "message"),
     [
-        (SGD, {"lr": -0.1}, r"lr must be >= 0, got -0.1"),
+        (SGD, {"lr": -0.1}, r"lr must be a finite number >= 0, got -0.1"),
         (SGD, {"lr": float("nan")}, "lr must be"),
         (SGD, {"lr": "fast"}, "lr must be a number"),
-        (SGD, {"momentum": -0.5}, "momentum must be >= 0"),
+        (SGD, {"momentum": -0.5}, "momentum must be a finite number >= 0"),
         (SGD, {"nesterov": True}, "Nesterov momentum needs momentum > 0"),
         (SGD, {"nesterov": True, "momentum": 0.9, "dampening": 0.1}, "dampening = 0"),
-        (SGD, {"weight_decay": -1}, "weight_decay must be >= 0"),
-        (Adam, {"betas": (1.0, 0.999)}, r"betas\[0\] must be in \[0, 1\)"),
-        (Adam, {"betas": (0.9, -0.1)}, r"betas\[1\] must be in \[0, 1\)"),
+        (SGD, {"weight_decay": -1}, "weight_decay must be a finite number >= 0"),
+        (Adam, {"betas": (1.0, 0.999)}, r"betas\[0\] must be a finite number in \[0, 1\)"),
+        (Adam, {"betas": (0.9, -0.1)}, r"betas\[1\] must be a finite number in \[0, 1\)"),
         (Adam, {"betas": (0.9,)}, "betas must be a pair"),
-        (Adam, {"eps": -1e-8}, "eps must be >= 0"),
-        (RMSProp, {"alpha": 1.5}, r"alpha must be in \[0, 1\]"),
-        (Adadelta, {"rho": -0.1}, r"rho must be in \[0, 1\]"),
-        (Adagrad, {"lr_decay": -1.0}, "lr_decay must be >= 0"),
+        (Adam, {"eps": -1e-8}, "eps must be a finite number > 0"),
+        (RMSProp, {"alpha": 1.5}, r"alpha must be a finite number in \[0, 1\]"),
+        (Adadelta, {"rho": -0.1}, r"rho must be a finite number in \[0, 1\]"),
+        (Adagrad, {"lr_decay": -1.0}, "lr_decay must be a finite number >= 0"),
     ],
 )
 def test_bad_hyperparameters_are_clear_errors(
@@ -321,5 +321,7 @@ def test_make_optimizer_by_name() -> None:
     momentum = make_optimizer("momentum", p)
     assert isinstance(momentum, SGD) and not momentum.nesterov and momentum.lr == 1e-3
     assert isinstance(make_optimizer("rmsprop", p), RMSProp)
-    with pytest.raises(ValueError, match="unknown optimizer 'lbfgs'; choose one of sgd, adagrad"):
+    with pytest.raises(
+        ValueError, match="unknown optimizer 'lbfgs'; choose one of sgd, momentum, nesterov, adagrad"
+    ):
         make_optimizer("lbfgs", p)

@@ -132,9 +132,9 @@ def test_fit_errors() -> None:
         fit(model, data, opt, loss="l1", progress=False)
     with pytest.raises(ValueError, match="loss 'mse' does not fit a binary dataset"):
         fit(model, data, opt, loss="mse", progress=False)
-    with pytest.raises(ValueError, match="epochs must be a positive integer"):
+    with pytest.raises(ValueError, match="epochs must be an integer >= 1, got 0"):
         fit(model, data, opt, epochs=0, progress=False)
-    with pytest.raises(ValueError, match="batch_size must be"):
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got 0"):
         fit(model, data, opt, batch_size=0, progress=False)
 
 
@@ -195,11 +195,11 @@ def test_cli_flags(capsys: pytest.CaptureFixture[str]) -> None:
         (["--optimizer", "lbfgs"], "unknown optimizer 'lbfgs'; choose one of sgd, momentum, nesterov"),
         (["--activation", "gelu"], "unknown activation 'gelu'; choose one of tanh, relu, sigmoid, linear"),
         (["--hidden", "16,x"], "--hidden must be comma-separated positive integers"),
-        (["--hidden", "16,0"], "--hidden widths must be positive"),
-        (["--epochs", "0"], "--epochs must be at least 1"),
-        (["--samples", "1"], "--samples must be at least 2"),
-        (["--lr", "-0.1"], "--lr must be positive"),
-        (["--noise", "-1"], "noise must be a finite number >= 0"),
+        (["--hidden", "16,0"], "--hidden widths must be integers in [1, 1000]; got 0"),
+        (["--epochs", "0"], "--epochs must be an integer in [1, 100000], got 0"),
+        (["--samples", "1"], "--samples must be an integer in [2, 100000], got 1"),
+        (["--lr", "-0.1"], "--lr must be a finite number > 0, got -0.1"),
+        (["--noise", "-1"], "--noise must be a finite number in [0, 100], got -1.0"),
         (["--save", "/nonexistent-folder/model.json"], "folder /nonexistent-folder does not exist"),
         (["--save", "/proc/model.json"], "cannot write in /proc"),  # no file can be made there, even by root
     ],

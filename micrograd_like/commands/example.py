@@ -12,6 +12,7 @@ import json
 import sys
 from typing import Any, TextIO
 
+from .. import checks
 from ..example import WEIGHT_NAMES, build, parse_assignments
 from ..walkthrough import summary, walkthrough
 from . import UsageError
@@ -57,8 +58,11 @@ def run(args: argparse.Namespace) -> int:
     """Print the walkthrough (or its JSON); bad arguments raise UsageError."""
     if args.param not in WEIGHT_NAMES:
         raise UsageError(f"--param: unknown weight {args.param!r}; valid weights: {', '.join(WEIGHT_NAMES)}")
-    if args.digits is not None and not 1 <= args.digits <= 17:
-        raise UsageError(f"--digits must be between 1 and 17, got {args.digits}")
+    if args.digits is not None:
+        try:
+            checks.integer("--digits", args.digits, low=1, high=17)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
     try:
         ex = build(parse_assignments(args.set))
     except ValueError as error:
@@ -70,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         sections = walkthrough(ex, args.param, digits=args.digits)
     except ValueError as error:  # e.g. the updated weights overflow the forward pass
         raise UsageError(str(error)) from None
-    pause = args.step and sys.stdin.isatty()
+    pause = args.step and _is_terminal(sys.stdin)
     for i, section in enumerate(sections):
         print(f"{chr(10) if i else ''}== {section.title} ==")
         for step in section.steps:
@@ -78,6 +82,14 @@ def run(args: argparse.Namespace) -> int:
             if pause and not _wait(sys.stdin, sys.stdout):
                 return 0
     return 0
+
+
+def _is_terminal(stream: TextIO | None) -> bool:
+    """True for a terminal; False for a pipe, a file, or no stdin at all (a program started with <&-)."""
+    try:
+        return stream is not None and stream.isatty()
+    except (OSError, ValueError):  # closed
+        return False
 
 
 def _wait(stdin: TextIO, stdout: TextIO) -> bool:

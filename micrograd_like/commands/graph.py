@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from . import UsageError
 
@@ -21,6 +21,8 @@ DEFAULT_HIGHLIGHT = "w[2]12"  # the weight whose gradient the post derives step 
 
 def register(subparsers: Any) -> None:  # argparse's _SubParsersAction is private, hence Any
     """Add the `graph` subcommand to the `micrograd-like` parser."""
+    from .. import render
+
     parser = subparsers.add_parser(
         "graph",
         help="draw the worked example's computation graph (or one frame per backward step)",
@@ -47,7 +49,7 @@ def register(subparsers: Any) -> None:  # argparse's _SubParsersAction is privat
     )
     parser.add_argument(
         "--renderer",
-        choices=("auto", "native", "embedded"),
+        choices=get_args(render.Renderer),
         default="auto",
         help="native = Graphviz's dot program, embedded = the bundled graphviz-pure (default: auto)",
     )
@@ -61,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
     from ..render import RenderError, render
     from ..viz import draw_dot, write_frames
 
+    for flag, path in (("-o", args.output), ("--frames", args.frames)):
+        if path == "":  # Path("") is the current folder: never what was meant
+            raise UsageError(f"{flag} needs a {'file' if flag == '-o' else 'folder'} name, got ''")
     try:
         overrides = example.parse_assignments(args.assignments)
         worked = example.build(overrides)
@@ -74,14 +79,29 @@ def run(args: argparse.Namespace) -> int:
         if args.frames is not None:
             if args.format not in (None, "svg"):
                 raise UsageError(f"--frames writes SVG files; --format {args.format} is not supported there")
-            directory = Path(args.frames)
+            directory = _frames_folder(args.frames)
             paths = write_frames(worked.loss, directory, rankdir=args.direction, renderer=args.renderer)
             print(f"wrote {len(paths)} frames to {args.frames}")
             return 0
         worked.backward()
         graph = draw_dot(worked.loss, rankdir=args.direction, highlight=highlight)
         path = render(graph, Path(args.output), format=args.format, renderer=args.renderer)
-    except (RenderError, OSError) as error:
+    except RenderError as error:
         raise UsageError(str(error)) from None
+    except OSError as error:  # in words, not "[Errno 30] ..."
+        where = f"cannot write {error.filename}" if error.filename else "cannot write the picture"
+        raise UsageError(f"{where}: {error.strerror or error}") from None
     print(f"wrote {path}")
     return 0
+
+
+def _frames_folder(name: str) -> Path:
+    """The --frames folder, made if need be; a UsageError in words if it cannot be."""
+    directory = Path(name)
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"--frames {name}: exists and is not a directory")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # a read-only file system, no permission, /proc, ...
+        raise UsageError(f"--frames {name}: cannot create the folder: {error.strerror or error}") from None
+    return directory

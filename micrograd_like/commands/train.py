@@ -4,6 +4,12 @@
 
 Classification sets (moons, blobs, xor) report training accuracy; `regression` reports the final
 mean squared error. `--save PATH` writes the trained model with `MLP.save` (load it with `MLP.load`).
+
+Every argument is checked before any work starts. Limits: --samples 2..100,000, --epochs
+1..100,000, --noise 0..100, hidden widths 1..1,000, and samples × parameters at most 2,000,000
+(one full-batch epoch builds a graph of about two nodes per sample per parameter, ~140 bytes each,
+so the largest run allowed needs well under a gigabyte). Training that diverges stops with a
+one-line error naming the epoch (exit code 2).
 """
 
 from __future__ import annotations
@@ -13,42 +19,41 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
+from .. import checks
 from . import UsageError
 
-# learning rates that train the default moons MLP well in 100 full-batch epochs (--lr overrides);
-# the optimizer classes themselves keep PyTorch's defaults
-DEFAULT_LR = {
-    "sgd": 0.5,
-    "momentum": 0.1,
-    "nesterov": 0.1,
-    "adagrad": 0.1,
-    "rmsprop": 0.01,
-    "adadelta": 1.0,
-    "adam": 0.1,
-}
-OPTIMIZERS = tuple(DEFAULT_LR)
+MAX_EPOCHS = 100_000
+MAX_WIDTH = 1_000
+MAX_GRAPH = 2_000_000  # samples × parameters: the full-batch graph has about twice as many nodes
+
+T = TypeVar("T")
 
 
 def register(subparsers: Any) -> None:
     """Add the `train` subcommand to the CLI's subparsers."""
     from ..data import DATASETS
+    from ..optim import PRESETS
 
+    rates = ", ".join(f"{name} {preset.train_lr:g}" for name, preset in PRESETS.items())
     parser = subparsers.add_parser(
         "train",
         help="train an MLP on a small dataset (moons, blobs, xor, regression)",
         description="Train an MLP on a small deterministic dataset, with a progress bar.",
     )
     parser.add_argument("--dataset", default="moons", help=f"one of {', '.join(DATASETS)} (default: moons)")
-    parser.add_argument("--samples", type=int, default=100, help="number of samples (default: 100)")
-    parser.add_argument("--noise", type=float, default=None, help="dataset noise (default: the dataset's)")
-    parser.add_argument("--epochs", type=int, default=100, help="full-batch training steps (default: 100)")
     parser.add_argument(
-        "--lr", type=float, default=None, help="learning rate (default: adam 0.1, sgd 0.5, rmsprop 0.01, ...)"
+        "--samples", type=int, default=100, help="number of samples, 2..100000 (default: 100)"
     )
-    parser.add_argument("--optimizer", default="adam", help=f"one of {', '.join(OPTIMIZERS)} (default: adam)")
+    parser.add_argument(
+        "--noise", type=float, default=None, help="dataset noise, 0..100 (default: the dataset's)"
+    )
+    parser.add_argument("--epochs", type=int, default=100, help="full-batch training steps (default: 100)")
+    parser.add_argument("--lr", type=float, default=None, help=f"learning rate (default: {rates})")
+    parser.add_argument("--optimizer", default="adam", help=f"one of {', '.join(PRESETS)} (default: adam)")
     parser.add_argument(
         "--hidden", default="16", help="hidden layer widths, comma-separated, e.g. 16,16 (default: 16)"
     )
@@ -64,24 +69,40 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def _hidden(text: str) -> list[int]:
+def _usage(check: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run one of the library's checks; its TypeError/ValueError becomes a UsageError."""
     try:
-        widths = [int(part) for part in text.split(",") if part.strip()]
+        return check(*args, **kwargs)
+    except (TypeError, ValueError) as error:
+        raise UsageError(str(error)) from None
+
+
+def _hidden(text: str) -> list[int]:
+    parts = [part.strip() for part in text.split(",")]
+    if parts == [""]:
+        raise UsageError("--hidden needs at least one width, e.g. --hidden 16 or --hidden 16,16")
+    try:
+        widths = [int(part) for part in parts]
     except ValueError:
         raise UsageError(
             f"--hidden must be comma-separated positive integers like 16,16; got {text!r}"
         ) from None
-    if any(w < 1 for w in widths):
-        raise UsageError(f"--hidden widths must be positive; got {text!r}")
+    for width in widths:
+        if not 1 <= width <= MAX_WIDTH:
+            raise UsageError(f"--hidden widths must be integers in [1, {MAX_WIDTH}]; got {width}")
     return widths
 
 
 def _check_save_path(path: str) -> Path:
     """Fail before training, not after, when the model could not be written."""
+    if not path:
+        raise UsageError("--save needs a file name, e.g. --save model.json")
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
         raise UsageError(f"--save {path}: is a directory")
+    if target.exists() and not target.is_file():
+        raise UsageError(f"--save {path}: not a regular file (it would be replaced, not written to)")
     if not folder.exists():
         raise UsageError(f"--save {path}: folder {folder} does not exist")
     if not folder.is_dir():
@@ -97,54 +118,92 @@ def _check_save_path(path: str) -> Path:
     return target
 
 
-def run(args: argparse.Namespace) -> int:
-    from ..data import DATASETS, make_dataset
-    from ..nn import ACTIVATIONS, MLP
-    from ..optim import make_optimizer
-    from ..train import fit
+def _check_names(args: argparse.Namespace) -> None:
+    from ..data import DATASETS
+    from ..nn import ACTIVATIONS
+    from ..optim import PRESETS
 
-    if args.dataset not in DATASETS:
-        raise UsageError(f"unknown dataset {args.dataset!r}; choose one of {', '.join(DATASETS)}")
-    if args.optimizer not in OPTIMIZERS:
-        raise UsageError(f"unknown optimizer {args.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
-    if args.activation not in ACTIVATIONS:
-        raise UsageError(f"unknown activation {args.activation!r}; choose one of {', '.join(ACTIVATIONS)}")
-    if args.epochs < 1:
-        raise UsageError(f"--epochs must be at least 1; got {args.epochs}")
-    if args.samples < 2:
-        raise UsageError(f"--samples must be at least 2; got {args.samples}")
-    if args.lr is not None and not args.lr > 0:
-        raise UsageError(f"--lr must be positive; got {args.lr}")
-    hidden = _hidden(args.hidden)
-    save = _check_save_path(args.save) if args.save else None
+    for flag, value, known in (
+        ("dataset", args.dataset, DATASETS),
+        ("optimizer", args.optimizer, PRESETS),
+        ("activation", args.activation, ACTIVATIONS),
+    ):
+        if value not in known:
+            raise UsageError(f"unknown {flag} {value!r}; choose one of {', '.join(known)}")
 
-    try:
-        data = make_dataset(args.dataset, args.samples, noise=args.noise, seed=args.seed)
-        lr = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
-        model = MLP(
-            data.nin,
-            [*hidden, data.nout],
-            activation=args.activation,
-            output_activation="linear",
-            seed=args.seed,
+
+def _check_graph_size(samples: int, sizes: list[int]) -> None:
+    """Refuse a full-batch graph too large to build (it would allocate until MemoryError)."""
+    from ..nn import parameter_count
+
+    parameters = parameter_count(sizes[0], sizes[1:])
+    if samples * parameters > MAX_GRAPH:
+        raise UsageError(
+            f"one epoch would build a graph of about {2 * samples * parameters:,} nodes "
+            f"({samples} samples × {parameters} parameters = {samples * parameters:,}; "
+            f"the limit is {MAX_GRAPH:,}): use fewer --samples or narrower --hidden layers"
         )
-        optimizer = make_optimizer(args.optimizer, model.parameters(), lr=lr)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+
+
+class _Settings(NamedTuple):
+    """The run's arguments after every check: nothing is built until all of them pass."""
+
+    epochs: int
+    samples: int
+    lr: float
+    hidden: list[int]
+    save: Path | None
+
+
+def _settings(args: argparse.Namespace) -> _Settings:
+    from ..data import MAX_NOISE, MAX_SAMPLES
+    from ..optim import PRESETS
+
+    _check_names(args)
+    epochs = _usage(checks.integer, "--epochs", args.epochs, low=1, high=MAX_EPOCHS)
+    samples = _usage(checks.integer, "--samples", args.samples, low=2, high=MAX_SAMPLES)
+    if args.noise is not None:
+        _usage(checks.real, "--noise", args.noise, low=0.0, high=MAX_NOISE)
+    lr = PRESETS[args.optimizer].train_lr if args.lr is None else args.lr
+    _usage(checks.real, "--lr", lr, low=0.0, low_open=True)
+    hidden = _hidden(args.hidden)
+    save = _check_save_path(args.save) if args.save is not None else None
+    return _Settings(epochs, samples, lr, hidden, save)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..data import make_dataset
+    from ..nn import MLP
+    from ..optim import make_optimizer
+    from ..train import TrainingDivergedError, fit
+
+    epochs, samples, lr, hidden, save = _settings(args)
+    data = _usage(make_dataset, args.dataset, samples, noise=args.noise, seed=args.seed)
+    _check_graph_size(samples, [data.nin, *hidden, data.nout])
+    model = MLP(
+        data.nin, [*hidden, data.nout], activation=args.activation, output_activation="linear", seed=args.seed
+    )
+    optimizer = make_optimizer(args.optimizer, model.parameters(), lr=lr)
 
     print(
         f"training {model!r} on {args.dataset} ({len(data.xs)} samples, {data.task}) "
-        f"with {optimizer!r} for {args.epochs} epochs",
+        f"with {optimizer!r} for {epochs} epochs",
         file=sys.stderr,
     )
     start = time.perf_counter()
-    history = fit(model, data, optimizer, epochs=args.epochs, progress=args.progress)
+    try:
+        history = fit(model, data, optimizer, epochs=epochs, progress=args.progress)
+    except TrainingDivergedError as error:
+        raise UsageError(
+            f"training diverged in epoch {error.epoch} of {error.epochs}: {error.reason}; "
+            f"try a smaller --lr (this run used {lr:g})"
+        ) from None
     seconds = time.perf_counter() - start
 
     summary = f"final loss {history.final_loss:.6f}"
     if history.final_accuracy is not None:
         summary = f"training accuracy {history.final_accuracy:.1%}, {summary}"
-    print(f"{summary} after {args.epochs} epochs in {seconds:.1f} s")
+    print(f"{summary} after {epochs} epochs in {seconds:.1f} s")
     if save is not None:
         try:
             model.save(save)
