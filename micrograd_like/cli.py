@@ -1,4 +1,4 @@
-"""The `micrograd-like` command: `example`, `graph` and `train`.
+"""The `micrograd-like` command: `example`, `graph`, `train` and `html`.
 
 Each subcommand lives in `micrograd_like.commands.<name>` with a `register(subparsers)` function.
 Bad arguments end with a one-line error on stderr and exit code 2, never a traceback.
@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .commands import UsageError, example, graph, train
+from .commands import UsageError, example, graph, html, train
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in (example, graph, train):
+    for command in (example, graph, train, html):
         command.register(sub)
     return parser
 
