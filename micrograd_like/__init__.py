@@ -14,6 +14,7 @@ from .explain import Explanation, count_paths, explain
 from .gradcheck import GradcheckError, gradcheck
 from .nn import MLP, Layer, ModelFileError, Module, Neuron
 from .optim import SGD, Adadelta, Adagrad, Adam, RMSProp
+from .page import WalkthroughPage, walkthrough_page
 from .rules import RULES, Rule
 from .train import fit
 from .viz import draw_dot, write_frames
@@ -37,6 +38,7 @@ __all__ = [
     "RMSProp",
     "Rule",
     "Value",
+    "WalkthroughPage",
     "apply",
     "backward",
     "backward_order",
@@ -48,6 +50,7 @@ __all__ = [
     "gradcheck",
     "is_recording",
     "no_grad",
+    "walkthrough_page",
     "write_frames",
 ]
 __version__ = "0.1.0"

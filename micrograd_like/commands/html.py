@@ -27,11 +27,13 @@ def register(subparsers: Any) -> None:
         description="Write one self-contained HTML page that steps the backward pass through the worked "
         "example (or --expr), recomputes everything when you edit a leaf, and takes gradient-descent steps.",
     )
-    parser.add_argument("-o", "--output", metavar="FILE", required=True, help="write the page here, e.g. page.html")
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", required=True, help="write the page here, e.g. page.html"
+    )
     parser.add_argument(
         "--expr",
         metavar="TEXT",
-        help="an expression of your own instead of the worked example, e.g. \"tanh(a*b + c)\"",
+        help='an expression of your own instead of the worked example, e.g. "tanh(a*b + c)"',
     )
     parser.add_argument(
         "--set",
@@ -78,7 +80,9 @@ def run(args: argparse.Namespace) -> int:
 
     target = Path(args.output)
     if target.is_dir():
-        raise UsageError(f"-o: {args.output!r} is a directory; name a file, e.g. {Path(args.output) / 'page.html'}")
+        raise UsageError(
+            f"-o: {args.output!r} is a directory; name a file, e.g. {Path(args.output) / 'page.html'}"
+        )
     if not target.parent.is_dir():
         raise UsageError(f"-o: cannot write {args.output!r}: folder {str(target.parent)!r} does not exist")
     try:

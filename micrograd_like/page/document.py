@@ -50,7 +50,9 @@ class WalkthroughPage:
         """
         target = Path(path)
         if target.is_dir():
-            raise IsADirectoryError(f"cannot write {str(target)!r}: it is a directory (name a file, e.g. page.html)")
+            raise IsADirectoryError(
+                f"cannot write {str(target)!r}: it is a directory (name a file, e.g. page.html)"
+            )
         folder = target.parent
         if not folder.is_dir():
             raise FileNotFoundError(f"cannot write {str(target)!r}: folder {str(folder)!r} does not exist")
@@ -82,7 +84,9 @@ class WalkthroughPage:
 
 def _json(data: Mapping[str, Any]) -> str:
     # inside <script>: no "<" at all, so neither "</script>" nor "<!--" can appear
-    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).replace("<", "\\u003c")
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).replace(
+        "<", "\\u003c"
+    )
 
 
 def walkthrough_page(

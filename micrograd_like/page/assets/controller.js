@@ -473,7 +473,10 @@
     box.appendChild(check);
     box.appendChild(el("span", { class: "mg-hint", text: "  or Next step to reveal without answering" }));
     box.addEventListener("keydown", function (ev) {
-      if (ev.key === "Enter" && ev.target.classList.contains("mg-guess")) checkQuiz();
+      if (ev.key === "Enter" && ev.target.classList.contains("mg-guess")) {
+        ev.preventDefault(); // else the Enter would also press the Next step button focused below
+        checkQuiz();
+      }
     });
     var first = box.querySelector(".mg-guess");
     render();
@@ -821,7 +824,15 @@
       var input = $("mg-leaf-" + i);
       if (input) input.setAttribute("aria-invalid", String(errorLeaf === i));
       var slider = $("mg-slider-" + i);
-      if (slider && document.activeElement !== slider) slider.value = String(Math.max(+slider.min, Math.min(+slider.max, leaf[i])));
+      if (slider && document.activeElement !== slider) {
+        if (Math.abs(leaf[i]) > +slider.max) { // the value left the slider's range: widen it
+          var r = niceRange(leaf[i]);
+          slider.min = String(-r);
+          slider.max = String(r);
+          slider.step = String(r / 200);
+        }
+        slider.value = String(leaf[i]);
+      }
     });
     var box = $("mg-message");
     setText(box, error === null ? "" : "⚠ " + error + (error.indexOf("backward:") === 0 ? "" : " — the page shows the last numbers that could be computed."));
@@ -924,7 +935,7 @@
 
   function niceRange(x) {
     var r = Math.max(1, 2 * Math.abs(x));
-    var p = Math.pow(10, Math.floor(Math.log10(r)));
+    var p = 10 ** Math.floor(Math.log10(r)); // a round slider range: 1, 2, ..., 10, 20, ...
     return Math.ceil(r / p) * p;
   }
 
