@@ -35,7 +35,7 @@ def asset(name: str) -> str:
     return (resources.files(__package__) / "assets" / name).read_text(encoding="utf-8")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class WalkthroughPage:
     """A self-contained interactive page; `save(path)` writes it, notebooks show it inline."""
 
@@ -77,6 +77,10 @@ class WalkthroughPage:
             f'sandbox="allow-scripts" style="width: 100%; height: {self.height}px; '
             'border: 1px solid #d0d0d0; border-radius: 6px;"></iframe>'
         )
+
+    def __repr__(self) -> str:
+        size = len(self.html.encode("utf-8")) // 1024
+        return f"<WalkthroughPage {self.data['title']!r}: {len(self.data['nodes'])} nodes, {size} KB>"
 
     def __len__(self) -> int:
         return len(self.html.encode("utf-8"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from ..example import build
 from ..render import Renderer
@@ -23,9 +23,18 @@ NAMING_NOTE = (
 
 
 def worked_example_page(
-    overrides: Mapping[str, float] | None = None, *, renderer: Renderer = "auto"
+    overrides: Mapping[str, float] | None = None,
+    *,
+    layouts: Sequence[str] = ("LR", "TB"),
+    renderer: Renderer = "auto",
 ) -> WalkthroughPage:
-    """The page for `example.build(overrides)` (x1, x2, y, lr and the six weights), α = its lr."""
+    """The page for `example.build(overrides)` (x1, x2, y, lr and the six weights), α = its lr.
+
+    >>> worked_example_page(renderer="embedded")  # doctest: +ELLIPSIS
+    <WalkthroughPage "Backpropagation, step by step: the post's worked example": 23 nodes, ... KB>
+    """
     ex = build(overrides)
     notes = {ex.nodes["w[2]12"]: NAMING_NOTE}
-    return walkthrough_page(ex.loss, ex.lr, title=TITLE, intro=INTRO, notes=notes, renderer=renderer)
+    return walkthrough_page(
+        ex.loss, ex.lr, title=TITLE, intro=INTRO, notes=notes, layouts=layouts, renderer=renderer
+    )
