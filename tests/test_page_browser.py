@@ -205,6 +205,7 @@ def test_opens_offline_with_the_engines_numbers(
         ).removesuffix(".0")
 
 
+@pytest.mark.slow  # many page interactions: seconds
 def test_stepping_to_the_end_equals_backward(
     open_page: Callable[[Path], Opened], pages: dict[str, Path]
 ) -> None:
@@ -259,6 +260,7 @@ def test_previous_and_reset_go_back(open_page: Callable[[Path], Opened], pages: 
     assert view.page.locator("svg.mg-picture .mg-grad").first.text_content() == "grad ?"
 
 
+@pytest.mark.slow  # many page interactions: seconds
 def test_editing_the_labelled_inputs_recomputes_like_the_engine(
     open_page: Callable[[Path], Opened], pages: dict[str, Path]
 ) -> None:
@@ -288,6 +290,7 @@ def test_editing_the_labelled_inputs_recomputes_like_the_engine(
     assert float(view.page.get_by_label("w[2]12", exact=True).input_value()) == after
 
 
+@pytest.mark.slow  # many page interactions: seconds
 def test_every_op_recomputes_like_the_engine(
     open_page: Callable[[Path], Opened], pages: dict[str, Path]
 ) -> None:
