@@ -26,7 +26,8 @@ $(DEV): pyproject.toml | $(BIN)/python
 demo: $(DEMO)
 	$(BIN)/micrograd-like example
 	$(BIN)/micrograd-like graph -o worked_example.svg
-	@echo "wrote worked_example.svg (open it in a browser)"
+	$(BIN)/micrograd-like html -o worked_example.html >/dev/null
+	@echo "wrote worked_example.svg and the interactive page worked_example.html: open file://$(CURDIR)/worked_example.html in a browser"
 
 lint: $(DEV)
 	$(BIN)/ruff check micrograd_like tests benchmarks tools

@@ -15,6 +15,7 @@ from .gradcheck import GradcheckError, gradcheck
 from .higher import grad, hessian
 from .nn import MLP, Layer, ModelFileError, Module, Neuron
 from .optim import PRESETS, SGD, Adadelta, Adagrad, Adam, DivergenceError, RMSProp
+from .page import WalkthroughPage, walkthrough_page
 from .rules import RULES, Rule
 from .train import TrainingDivergedError, fit
 from .viz import draw_dot, write_frames
@@ -41,6 +42,7 @@ __all__ = [
     "Rule",
     "TrainingDivergedError",
     "Value",
+    "WalkthroughPage",
     "apply",
     "backward",
     "backward_order",
@@ -54,6 +56,7 @@ __all__ = [
     "hessian",
     "is_recording",
     "no_grad",
+    "walkthrough_page",
     "write_frames",
 ]
 __version__ = "0.1.0"

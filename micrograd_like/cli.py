@@ -1,4 +1,4 @@
-"""The `micrograd-like` command: `example`, `graph` and `train`.
+"""The `micrograd-like` command: `example`, `graph`, `train` and `html`.
 
 Each subcommand lives in `micrograd_like.commands.<name>` with a `register(subparsers)` function.
 Bad arguments end with a one-line error on stderr and exit code 2, never a traceback; so do
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from . import __version__
-from .commands import UsageError, example, graph, train
+from .commands import UsageError, example, graph, html, train
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in (example, graph, train):
+    for command in (example, graph, train, html):
         command.register(sub)
     for command_parser in sub.choices.values():  # so leftover arguments are blamed on the subcommand
         command_parser.set_defaults(command_parser=command_parser)

@@ -1,0 +1,176 @@
+"""Assemble the walkthrough page: one HTML file with the picture, the data, the generated math and
+the controller inline, so it opens offline from `file://` and in a notebook.
+
+`walkthrough_page(root, lr)` returns a `WalkthroughPage`: `.html` is the document, `.save(path)`
+writes it, and in Jupyter or VS Code the object shows itself inline (an iframe whose `srcdoc` is
+the page, so its script runs in its own sandboxed document).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..backprop import backward_order
+from ..engine import Value
+from ..names import graph_names
+from ..render import Renderer, render_svg
+from ..viz import DEFAULT_MAX_NODES, draw_dot
+from .export import copy_graph, graph_data
+from .jsgen import graph_script, rule_ids
+from .svg import mark_up
+
+LAYOUTS = {"LR": "left to right", "TB": "top to bottom"}
+
+
+def asset(name: str) -> str:
+    """The text of one of the page's assets (package data, so a built wheel has them too)."""
+    return (resources.files(__package__) / "assets" / name).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True, repr=False)
+class WalkthroughPage:
+    """A self-contained interactive page; `save(path)` writes it, notebooks show it inline."""
+
+    html: str
+    data: dict[str, Any] = field(repr=False)
+    height: int = 900  # pixels of the inline frame in a notebook
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page to `path` (whole or not at all) and return the path.
+
+        An OSError says why not: the folder does not exist, the path is a folder, no permission.
+        """
+        target = Path(path)
+        if target.is_dir():
+            raise IsADirectoryError(
+                f"cannot write {str(target)!r}: it is a directory (name a file, e.g. page.html)"
+            )
+        folder = target.parent
+        if not folder.is_dir():
+            raise FileNotFoundError(f"cannot write {str(target)!r}: folder {str(folder)!r} does not exist")
+        try:
+            fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        except OSError as error:
+            raise type(error)(f"cannot write {str(target)!r}: {error.strerror or error}") from None
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                file.write(self.html)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return target
+
+    def _repr_html_(self) -> str:
+        title = html.escape(self.data["title"], quote=True)
+        return (
+            f'<iframe title="{title}" srcdoc="{html.escape(self.html, quote=True)}" '
+            f'sandbox="allow-scripts" style="width: 100%; height: {self.height}px; '
+            'border: 1px solid #d0d0d0; border-radius: 6px;"></iframe>'
+        )
+
+    def __repr__(self) -> str:
+        size = len(self.html.encode("utf-8")) // 1024
+        return f"<WalkthroughPage {self.data['title']!r}: {len(self.data['nodes'])} nodes, {size} KB>"
+
+    def __len__(self) -> int:
+        return len(self.html.encode("utf-8"))
+
+
+def _json(data: Mapping[str, Any]) -> str:
+    # inside <script>: no "<" at all, so neither "</script>" nor "<!--" can appear
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).replace(
+        "<", "\\u003c"
+    )
+
+
+def walkthrough_page(
+    root: Value,
+    lr: float = 0.1,
+    *,
+    title: str = "",
+    intro: str = "",
+    notes: Mapping[Value, str] | None = None,
+    layouts: Sequence[str] = ("LR", "TB"),
+    renderer: Renderer = "auto",
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> WalkthroughPage:
+    """The interactive walkthrough of the backward pass from `root`, as one offline HTML page.
+
+    lr: the learning rate α of the page's "Apply update" (editable there). title, intro: the
+    page's heading and a sentence under it. notes: text shown when the backward pass (or an
+    explanation) reaches a node, e.g. a remark on naming. layouts: the picture's directions, the
+    first shown first ("LR" and/or "TB"; the page offers a choice when there are two). renderer:
+    Graphviz's `dot` ("native") or the bundled one ("embedded"); "auto" takes dot if installed.
+
+    The caller's graph is not changed: the page is made from a copy whose leaves start at zero
+    gradient, so every gradient it shows is d(root)/d(node) from one backward pass.
+    """
+    chosen = list(dict.fromkeys(layouts))
+    if not chosen or any(d not in LAYOUTS for d in chosen):
+        raise ValueError(f"layouts must name one or both of 'LR', 'TB'; got {list(layouts)!r}")
+    data = graph_data(root, lr, title=title, notes=notes)
+    twin, order, _ = copy_graph(root)
+    if len(order) > max_nodes:
+        raise ValueError(
+            f"the graph has {len(order)} values, more than max_nodes={max_nodes}: a page of a graph "
+            f"that size is unreadable; pass a part of it, or max_nodes={len(order)}"
+        )
+    for node, grad in zip(order, data["reference"]["grads"]):
+        node.grad = grad  # the picture as drawn after backward (the page rewrites every number)
+    pictures = []
+    for i, direction in enumerate(chosen):
+        graph = draw_dot(twin, rankdir=direction, legend=False, max_nodes=max_nodes)
+        svg = mark_up(render_svg(graph, renderer=renderer), backward_order(twin))
+        hidden = " hidden" if i else ""
+        pictures.append(f'<div data-layout="{direction}"{hidden}>{svg}</div>')
+    choice = ""
+    if len(chosen) > 1:
+        options = "".join(f'<option value="{d}">{LAYOUTS[d]}</option>' for d in chosen)
+        choice = f'<label class="mg-check">layout <select id="mg-layout">{options}</select></label>'
+    names = graph_names(order)
+    script = graph_script(order, names, rule_ids(order))
+    from .. import __version__
+
+    parts = {
+        "__MG_VERSION__": __version__,
+        "__MG_TITLE__": html.escape(data["title"]),
+        "__MG_INTRO__": html.escape(intro) if intro else _default_intro(data),
+        "__MG_CSS__": asset("page.css"),
+        "__MG_LAYOUT_CHOICE__": choice,
+        "__MG_SVG__": "\n".join(pictures),
+        "__MG_LEGEND__": _legend(data),
+        "__MG_DATA__": _json(data),
+        "__MG_MATH__": script,
+        "__MG_CONTROLLER__": asset("controller.js"),
+    }
+    document = asset("page.html")
+    for key, value in parts.items():  # one pass per key; values never contain another key
+        document = document.replace(key, value)
+    return WalkthroughPage(document, data)
+
+
+def _default_intro(data: Mapping[str, Any]) -> str:
+    root = html.escape(data["root"])
+    return (
+        f"Step the backward pass through {root} node by node, edit any leaf and watch every value and "
+        "gradient recompute, ask for the paths behind a gradient, and take gradient-descent steps."
+    )
+
+
+def _legend(data: Mapping[str, Any]) -> str:
+    """What the stand-in names (t1, input1, ...) mean, when the graph has any."""
+    legend = data["legend"]
+    if not legend:
+        return ""
+    items = "".join(f"<li><code>{html.escape(k)}</code> = {html.escape(v)}</li>" for k, v in legend.items())
+    return f'<p>Names that stand for longer expressions:</p><ul class="mg-stand-ins">{items}</ul>'

@@ -1,0 +1,130 @@
+"""The data a page carries: the graph, its names, its rules' words, and the engine's own numbers.
+
+`graph_data(root, lr)` copies the graph below `root` (the caller's gradients are never touched),
+runs `backward_steps` on the copy from zero leaf gradients and returns a JSON-ready dict:
+
+- `nodes`: one entry per node in backward order (index i is the picture's `n<i>`): its name
+  (`names.graph_names`), label, kind, op, rule, parents, and per input the local-derivative
+  formula in context (`Rule.local_text`), e.g. "1 - z[2]²";
+- `rules`: per distinct rule its formulas and the messages of its checks and overflow, so the page
+  says exactly what the engine raises;
+- `steps`: the engine's `BackwardStep`s, `[node, upstream, [[local, contribution, parent grad]...]]`;
+- `reference`: the engine's values and gradients, for the page's self-check and the tests.
+
+    >>> from micrograd_like import Value
+    >>> a, b = Value(2.0, "a"), Value(-3.0, "b")
+    >>> f = a * b
+    >>> f.label = "f"
+    >>> data = graph_data(f)
+    >>> [n["name"] for n in data["nodes"]], data["steps"][0]
+    (['f', 'a', 'b'], [0, 1.0, [[-3.0, -3.0, -3.0], [2.0, 2.0, 2.0]]])
+    >>> a.grad  # the caller's graph is left alone
+    0.0
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from ..backprop import backward_order, backward_steps
+from ..engine import Value
+from ..names import Names, dname, graph_names
+from ..rules import Rule
+from .jsgen import rule_ids
+
+# Placeholders the page replaces with numbers in a formula ("1 - ⟨out⟩²" -> "1 - 0.3057²").
+SLOT = {"a": "⟨a⟩", "b": "⟨b⟩", "out": "⟨out⟩"}
+
+
+def check_root(root: object, lr: float) -> float:
+    """The learning rate as a float; a TypeError/ValueError for a root or rate a page cannot use."""
+    if not isinstance(root, Value):
+        raise TypeError(f"a walkthrough page needs a Value, got {type(root).__name__}")
+    if root.is_leaf:
+        raise ValueError("a walkthrough page needs a root computed by an op, e.g. (a * b).tanh(), not a leaf")
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
+        raise ValueError(f"lr must be a finite number > 0 (gradient descent steps downhill), got {lr!r}")
+    return float(lr)
+
+
+def copy_graph(root: Value) -> tuple[Value, list[Value], list[Value]]:
+    """A copy of the graph (same order), its nodes in backward order, and the original's nodes."""
+    original = backward_order(root)
+    twin = copy.deepcopy(root)  # iterative: any depth
+    order = backward_order(twin)
+    assert len(order) == len(original)
+    for node in order:
+        node.grad = 0.0  # leaves start from zero: the page shows d(root)/d(leaf), not a sum of passes
+    return twin, order, original
+
+
+def _rule_entry(rule: Rule) -> dict[str, Any]:
+    return {
+        "name": rule.name,
+        "symbol": rule.symbol,
+        "inputs": list(rule.inputs),
+        "formulas": list(rule.formulas),
+        "checks": [check.message for check in rule.checks],
+        "overflow": rule.overflow,
+    }
+
+
+def _node_entry(node: Value, index: dict[Value, int], names: Names, rules: dict[int, int]) -> dict[str, Any]:
+    text = names.text
+    entry: dict[str, Any] = {
+        "name": text[node],
+        "label": node.label,
+        "kind": node.kind,
+        "code": names.code[node],
+        "parents": [index[p] for p in node.parents],
+    }
+    rule = node.rule
+    if rule is not None:
+        entry["op"] = rule.name
+        entry["rule"] = rules[id(rule)]
+        inputs = {x: text[p] for x, p in zip(rule.inputs, node.parents)}
+        twice = len(node.parents) == 2 and node.parents[0] is node.parents[1]
+        entry["edges"] = [
+            {
+                "d": dname(text[node], text[p]) + (f" (operand {k + 1})" if twice else ""),
+                "formula": rule.local_text(k, out=text[node], **inputs),
+                "numbers": rule.local_text(k, **{x: SLOT[x] for x in rule.inputs}, out=SLOT["out"]),
+            }
+            for k, p in enumerate(node.parents)
+        ]
+        entry["show"] = rule.show(*inputs.values())  # the op over its inputs' names: "w[2]12·z[1]2"
+    return entry
+
+
+def graph_data(
+    root: Value, lr: float = 0.1, *, title: str = "", notes: Mapping[Value, str] | None = None
+) -> dict[str, Any]:
+    """Everything the page needs about the graph below `root` (see the module docstring)."""
+    rate = check_root(root, lr)
+    twin, order, original = copy_graph(root)
+    index = {node: i for i, node in enumerate(order)}
+    names = graph_names(order)
+    rules = rule_ids(order)
+    steps = []
+    for step in backward_steps(twin):
+        edges = [[e.local, e.contribution, e.parent_grad] for e in step.edges]
+        steps.append([step.index, step.upstream, edges])
+    by_id = {id(rule): rule for node in order if (rule := node.rule) is not None}
+    position = {node: i for i, node in enumerate(original)}
+    return {
+        "title": title or f"Backpropagation through {names.text[order[0]]}, step by step",
+        "root": names.text[order[0]],
+        "lr": rate,
+        "nodes": [_node_entry(node, index, names, rules) for node in order],
+        "rules": [_rule_entry(by_id[key]) for key in sorted(rules, key=rules.__getitem__)],
+        "legend": dict(names.legend),
+        "notes": {str(position[node]): note for node, note in (notes or {}).items() if node in position},
+        "steps": steps,
+        "reference": {
+            "values": [node.data for node in order],
+            "grads": [node.grad for node in order],
+        },
+    }
