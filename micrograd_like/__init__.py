@@ -11,10 +11,13 @@
 from .backprop import BackwardError, BackwardStep, Edge, backward, backward_order, backward_steps
 from .engine import Value, apply, is_recording, no_grad
 from .explain import Explanation, count_paths, explain
+from .expr import parse_expression
 from .gradcheck import GradcheckError, gradcheck
 from .nn import MLP, Layer, ModelFileError, Module, Neuron
 from .optim import SGD, Adadelta, Adagrad, Adam, RMSProp
+from .render import render  # the function: `render(draw_dot(y), "y.svg")` (the module stays importable)
 from .rules import RULES, Rule
+from .textview import text_graph
 from .train import fit
 from .viz import draw_dot, write_frames
 
@@ -48,6 +51,9 @@ __all__ = [
     "gradcheck",
     "is_recording",
     "no_grad",
+    "parse_expression",
+    "render",
+    "text_graph",
     "write_frames",
 ]
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""The `micrograd-like` command: `example`, `graph` and `train`.
+"""The `micrograd-like` command: `example`, `graph`, `explain` and `train`.
 
 Each subcommand lives in `micrograd_like.commands.<name>` with a `register(subparsers)` function.
 Bad arguments end with a one-line error on stderr and exit code 2, never a traceback.
@@ -11,17 +11,18 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .commands import UsageError, example, graph, train
+from .commands import UsageError, example, explain, graph, train
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="micrograd-like",
-        description="Step through backpropagation on the post's worked example, draw graphs, train an MLP.",
+        description="Step through backpropagation on the post's worked example, draw and explain graphs, "
+        "train an MLP.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in (example, graph, train):
+    for command in (example, graph, explain, train):
         command.register(sub)
     return parser
 

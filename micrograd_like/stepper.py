@@ -28,9 +28,10 @@ derivative × upstream, and every gradient known so far. `page_through(pages, ..
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import select
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TextIO
 
 from .backprop import BackwardStep, backward_order, backward_steps
@@ -45,11 +46,18 @@ _NEXT, _BACK, _QUIT = "next", "back", "quit"
 _ORDINAL = ("first", "second")
 
 
-def backward_pages(root: Value, *, digits: int | None = None, width: int | None = None) -> list[str]:
-    """One page of text per backward step from `root` (this *is* the backward pass: afterwards the
-    gradients are those `backward()` gives). Numbers are exact unless `digits` rounds them; with
-    `width`, long lines wrap between terms."""
-    order = backward_order(root)
+def backward_pages(
+    source: Value | Iterable[BackwardStep], *, digits: int | None = None, width: int | None = None
+) -> list[str]:
+    """One page of text per backward step from a root `Value`, or of the steps given (e.g.
+    `WorkedExample.steps()`, which starts the leaves from zero). This *is* the backward pass:
+    afterwards the gradients are those `backward()` gives (leaves accumulate, as there). Numbers
+    are exact unless `digits` rounds them; with `width`, long lines wrap between terms."""
+    steps = iter(backward_steps(source) if isinstance(source, Value) else source)
+    first = next(steps, None)
+    if first is None:
+        return []
+    order = backward_order(first.root)
     uses: dict[Value, int] = dict.fromkeys(order, 0)
     for node in order:
         for parent in node.parents:
@@ -57,7 +65,7 @@ def backward_pages(root: Value, *, digits: int | None = None, width: int | None 
     received: dict[Value, int] = {}
     known: dict[Value, float] = {}
     pages = []
-    for step in backward_steps(root):
+    for step in itertools.chain([first], steps):
         known[step.node] = step.upstream
         for edge in step.edges:
             received[edge.parent] = received.get(edge.parent, 0) + 1
@@ -150,35 +158,31 @@ def page_through(pages: Sequence[str], stdin: TextIO | None, stdout: TextIO) -> 
 
     Returns False if the reader quit (q, or the end of input), True once past the last page.
     """
-    interactive = stdin is not None and _isatty(stdin)
-    if not interactive:
+    if stdin is None or not _isatty(stdin):
         for page in pages:
             stdout.write(page + "\n\n")
         return True
-    assert stdin is not None
     terminal = _isatty(stdout)
-    keys = _key_presses(stdin) if terminal else _lines(stdin)
+    with _cbreak(stdin) if terminal else contextlib.nullcontext() as raw:
+        keys = _key_presses(raw) if raw is not None else _lines(stdin)
+        return _show(pages, keys, stdout, terminal)
+
+
+def _show(pages: Sequence[str], keys: Iterator[str], stdout: TextIO, terminal: bool) -> bool:
     i = 0
     while i < len(pages):
         stdout.write(pages[i] + "\n")
-        prompt = f"[{i + 1}/{len(pages)}] {KEYS} "
-        stdout.write(prompt)
+        stdout.write(f"[{i + 1}/{len(pages)}] {KEYS} ")
         stdout.flush()
         action = next(keys, _QUIT)
-        if terminal:
-            stdout.write("\r\x1b[K")  # erase the prompt: the scrollback keeps only the pages
-        else:
-            stdout.write("\n")
+        # a terminal erases the answered prompt, so the scrollback keeps only the pages
+        stdout.write("\r\x1b[K" if terminal else "\n")
         if action == _QUIT:
             stdout.flush()
             return False
-        if action == _BACK:
-            if i == 0:
-                stdout.write("(this is the first step)\n")
-            i = max(i - 1, 0)
-            stdout.write("\n")
-            continue
-        i += 1
+        if action == _BACK and i == 0:
+            stdout.write("(this is the first step)\n")
+        i = max(i - 1, 0) if action == _BACK else i + 1
         stdout.write("\n")
     stdout.flush()
     return True
@@ -212,31 +216,37 @@ def _lines(stdin: TextIO) -> Iterator[str]:
         yield _action(line)
 
 
-def _key_presses(stdin: TextIO) -> Iterator[str]:
-    """Terminal mode: single key presses, without Enter (the terminal in cbreak mode meanwhile)."""
+@contextlib.contextmanager
+def _cbreak(stdin: TextIO) -> Iterator[int | None]:
+    """The terminal in cbreak mode (keys arrive one at a time, unechoed) for the block; yields its
+    file descriptor, or None where that is not possible (then answers are read as lines)."""
     try:
         import termios
         import tty
-    except ImportError:  # not on a POSIX system: fall back to lines
-        yield from _lines(stdin)
+
+        fd = stdin.fileno()
+        saved = termios.tcgetattr(fd)
+    except (ImportError, OSError, ValueError, AttributeError):  # not POSIX, or not a real terminal
+        yield None
         return
-    fd = stdin.fileno()
-    saved = termios.tcgetattr(fd)
     try:
-        tty.setcbreak(fd)
-        while True:
-            key = os.read(fd, 1)
-            if not key or key == b"\x04":  # end of input, Ctrl-D
-                return
-            if key == b"\x1b":  # an arrow key sends ESC [ C (→) or ESC [ D (←)
-                while select.select([fd], [], [], 0.05)[0]:
-                    key += os.read(fd, 1)
-                    if len(key) >= 3:
-                        break
-                if key == b"\x1b":
-                    yield _QUIT
-                    continue
-            yield _action(key.decode("utf-8", "replace") if key not in (b"\r", b"\n", b" ") else "")
+        tty.setcbreak(fd)  # before the first prompt: a key pressed at once is read, not echoed
+        yield fd
     finally:
         with contextlib.suppress(termios.error):
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def _key_presses(fd: int) -> Iterator[str]:
+    """Terminal mode: single key presses, without Enter."""
+    while True:
+        key = os.read(fd, 1)
+        if not key or key == b"\x04":  # end of input, Ctrl-D
+            return
+        if key == b"\x1b":  # an arrow key sends ESC [ C (→) or ESC [ D (←); ESC alone quits
+            while len(key) < 3 and select.select([fd], [], [], 0.05)[0]:
+                key += os.read(fd, 1)
+            if key == b"\x1b":
+                yield _QUIT
+                continue
+        yield _action("" if key in (b"\r", b"\n", b" ") else key.decode("utf-8", "replace"))

@@ -92,7 +92,7 @@ class Drawing(graphviz.Digraph):
     def _repr_image_svg_xml(self) -> str:
         return render_svg(self)
 
-    def pipe(  # type: ignore[override]
+    def pipe(
         self,
         format: str | None = None,
         renderer: Renderer | None = None,
@@ -107,7 +107,7 @@ class Drawing(graphviz.Digraph):
         data = render_bytes(self, format or self.format, renderer or "auto")
         return data.decode(encoding) if encoding else data
 
-    def render(  # type: ignore[override]
+    def render(
         self,
         filename: str | os.PathLike[str] | None = None,
         directory: str | os.PathLike[str] | None = None,

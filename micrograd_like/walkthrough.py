@@ -24,7 +24,8 @@ lines between terms, never inside a number, for an 80-column terminal.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -112,15 +113,15 @@ class _Text:
             moves = "Here there is one sample, so J = L, and the weights and the biases move:\n"
             rule = f"  w ← w − α·dL/dw,  b ← b − α·dL/db,  with learning rate α = {lr}"
         else:
-            moves = "Here the bias b is 0 and there is one sample, so J = L and only the weights move:\n"
+            moves = "Here b is 0 and there is one sample, so J = L and only the weights move:\n"
             rule = f"  w ← w − α·dL/dw,  with learning rate α = {lr}"
         bias = "biases" if ex.bias else "no bias"
         act = ex.model.activation
         network = (
             f"The network: inputs {', '.join(ex.inputs)}; {self._layers()}; {bias}.\n"
-            f"Each unit computes a linear part s and its activation z = {act}(s); [l] is the layer.\n"
+            f"Each unit: a linear part s, then its activation z = {act}(s); [l] is the layer.\n"
             "Weight names: w[l]jk connects unit k of layer l−1 to unit j of layer l\n"
-            "(the weight-matrix convention of Andrew Ng's course and PyTorch's Linear.weight)."
+            "(the convention of Andrew Ng's course and of PyTorch's Linear.weight)."
         )
         if ex.bias:
             network += "\nBias names: b[l]j is added to the linear part of unit j in layer l."
@@ -429,14 +430,17 @@ def _agreement(estimate: float, exact: float) -> str:
     )
 
 
-def _columns(rows: list[tuple[str, ...]]) -> str:
+def _columns(rows: Sequence[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
 
 
+_FORMULA = re.compile(r" *(so |and )?[^ ]+( [^ ]+)? = ")  # "s[1]1 = ...", "so dL/ds = ...", "(L(w+h) − ..."
+
+
 def wrap(text: str, width: int = WIDTH) -> str:
-    """`text` with every line longer than `width` broken at spaces: a formula (a line with " = ")
-    continues 4 columns further in, prose at its own indent.
+    """`text` with every line longer than `width` broken at spaces: a formula (a line that starts
+    "name = ") continues 4 columns further in, prose at its own indent.
 
     A number is never split: a line breaks only between terms. A single word longer than the
     line stays whole.
@@ -452,7 +456,8 @@ def wrap(text: str, width: int = WIDTH) -> str:
             out.append(line)
             continue
         indent = line[: len(line) - len(line.lstrip(" "))]
-        more = indent + ("    " if " = " in line else "")  # a formula continues further in; prose aligns
+        formula = _FORMULA.match(line) is not None
+        more = indent + ("    " if formula else "")  # a formula continues further in; prose aligns
         words = line.strip(" ").split(" ")
         current = indent + words[0]
         for word in words[1:]:
