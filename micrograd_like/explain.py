@@ -116,7 +116,7 @@ def count_paths(root: Value, param: Value | str) -> int:
 
     `param` is a Value or a node's name (its label, or the name an unlabelled node is shown with).
     """
-    return _count(backward_order(root), find_node(root, param, what="count_paths"))[0].get(root, 0)
+    return _count(backward_order(root), _node_or_outside(root, param, "count_paths"))[0].get(root, 0)
 
 
 def _count(order: list[Value], param: Value) -> tuple[dict[Value, int], dict[Value, int]]:
@@ -167,7 +167,9 @@ def explain(
     with several paths the sum is grouped differently and can differ in the last bits.
     """
     param = _node_or_outside(root, param)
-    if not isinstance(digits, (int, type(None))) or isinstance(digits, bool) or not 1 <= (digits or 1) <= 17:
+    if digits is not None and (
+        isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17
+    ):
         raise ValueError(f"explain: digits must be a whole number from 1 to 17 (or None), got {digits!r}")
     order = backward_order(root)
     paths_from, edges_from = _count(order, param)
@@ -200,11 +202,11 @@ def explain(
     return Explanation(root, param, names[root], param_name, terms, total, shown, digits)
 
 
-def _node_or_outside(root: Value, param: Value | str) -> Value:
+def _node_or_outside(root: Value, param: Value | str, what: str = "explain") -> Value:
     """The node `param` names; a Value outside the graph is allowed (it has no path: 0)."""
     if isinstance(param, Value) and isinstance(root, Value):
         return param
-    return find_node(root, param, what="explain")
+    return find_node(root, param, what=what)
 
 
 _Edge = tuple[Value, int]  # (node, index of the parent taken)

@@ -37,6 +37,7 @@ from typing import TextIO
 from .backprop import BackwardStep, backward_order, backward_steps
 from .engine import Value
 from .explain import fmt
+from .lookup import expression_of
 from .names import dname
 from .rules import Rule
 from .walkthrough import wrap
@@ -98,7 +99,7 @@ def _page(
             "part, and a leaf passes nothing on"
         ]
     else:
-        shown = rule.show(*(names[p] for p in node.parents))
+        shown = expression_of(node, names)
         expression = "" if shown == name else f": {name} = {shown}"
         head = f"step {step.index + 1}/{count}: {name} = {f(node.data)}  ({node.op}{expression})"
         seed = " (the seed: d(root)/d(root) = 1)" if node is root else ""

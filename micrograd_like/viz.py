@@ -48,7 +48,7 @@ import graphviz
 
 from .backprop import BackwardStep, backward_order, backward_steps
 from .engine import Value
-from .lookup import find_nodes
+from .lookup import expression_of, find_nodes
 from .names import Names, dname, graph_names
 from .render import FORMATS, Renderer, render, render_bytes, render_svg
 
@@ -449,7 +449,7 @@ def _value_node(node: Value, names: Names, view: View, options: Options) -> Attr
     if rule is None:
         what = f"{names.text[node]}: {kind}"
     else:
-        shown = rule.show(*(names.text[p] for p in node.parents))
+        shown = expression_of(node, names.text)
         what = names.text[node] + ("" if shown == names.text[node] else f" = {shown}")
         what += f": computed by {node.op}"
     attrs = {

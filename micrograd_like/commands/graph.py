@@ -112,6 +112,7 @@ def build_graph(args: argparse.Namespace) -> tuple[Value, str | None]:
 
 def run(args: argparse.Namespace) -> int:
     """Build the graph, then draw it (or its backward frames, or its text); bad input is a UsageError."""
+    from ..backprop import backward_order
     from ..lookup import find_nodes
     from ..render import RenderError, render, render_bytes
     from ..textview import text_graph
@@ -133,6 +134,9 @@ def run(args: argparse.Namespace) -> int:
         if args.frames is not None:
             if args.format not in (None, "svg"):
                 raise UsageError(f"--frames writes SVG files; --format {args.format} is not supported there")
+            for node in backward_order(root):  # the frames *are* a backward pass: from zero again
+                if node.is_leaf:
+                    node.grad = 0.0
             options = {"rankdir": args.direction, "digits": args.digits, "compact": args.compact}
             paths = write_frames(root, Path(args.frames), renderer=args.renderer, **options)
             print(f"wrote {len(paths)} frames to {args.frames}")
