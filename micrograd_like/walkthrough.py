@@ -211,18 +211,59 @@ class _Text:
     # --- 4. the chain rule --------------------------------------------------------------------------
 
     def chain(self, param: str) -> list[str]:
-        """One step per factor of the chain, each with its formula, its number and the running product."""
-        ex, f, p = self.ex, self.f, self.p
+        """One step per factor of the chain, each with its formula, its number and the running
+        product; a parameter reached along several paths (a deeper network) gets one chain per
+        path and their sum."""
+        ex, f = self.ex, self.f
         explanation = ex.chain(param)
-        (path,) = explanation.paths  # each parameter of an MLP has exactly one path from L
-        edges = explain(ex.loss, ex.nodes[param]).paths[0].factors  # the same path, one edge per factor
+        every_edge = explain(ex.loss, ex.nodes[param]).paths  # the same paths, one factor per edge
+        count = len(explanation.paths)
         steps: list[str] = []
-        running: float | None = None  # dL/d(the node reached so far)
+        shown: list[tuple[Value, Value]] = []  # the first path's factors, to say "as above" after
+        for i, (path, edges) in enumerate(zip(explanation.paths, every_edge), 1):
+            if count > 1:
+                through = " → ".join(self.names[fac.bottom] for fac in path.factors[:-1])
+                steps.append(f"Path {i} of {count}: L → {through} → {param}")
+            steps += self._path(path.factors, edges.factors, shown if i > 1 else [])
+            if i == 1:
+                shown = [(fac.top, fac.bottom) for fac in path.factors]
+        node = ex.nodes[param]
+        same = "the same float" if node.grad == explanation.total else "differs in the last bits"
+        if count == 1:
+            total = " · ".join(fac.name for fac in explanation.paths[0].factors)
+        else:
+            total = " + ".join(self.p(path.value) for path in explanation.paths)
+            total = f"the sum over the {_number_word(count)} paths = {total}"
+        steps.append(
+            f"In one line: {explanation.name} = {total} = {f(explanation.total)}\n"
+            f"and backward() stored {param}.grad = {f(node.grad)} ({same})."
+        )
+        steps.append(self._check(param, node.grad))
+        return steps
+
+    def _path(
+        self, factors: tuple[Factor, ...], edges: tuple[Factor, ...], before: list[tuple[Value, Value]]
+    ) -> list[str]:
+        """The steps of one path; the factors it shares with path 1 (`before`) are said once."""
+        f, p = self.f, self.p
+        shared = 0
+        while shared < min(len(before), len(factors)) and before[shared] == (
+            factors[shared].top,
+            factors[shared].bottom,
+        ):
+            shared += 1
+        steps: list[str] = []
+        running = 1.0  # dL/d(the node reached so far)
         at = 0
-        for factor in path.factors:
+        for k, factor in enumerate(factors):
             stretch = edges[at : at + len(factor.locals)]
             at += len(factor.locals)
             top, bottom = self.names[factor.top], self.names[factor.bottom]
+            upstream, running = running, factor.value * running  # backward's order: local · upstream
+            if k < shared:
+                if k == shared - 1:
+                    steps.append(f"As in path 1 down to {bottom}: {dname('L', bottom)} = {f(running)}")
+                continue
             formula = self._formula(stretch)
             if not formula.endswith(f" = {f(factor.value)}") and formula != f(factor.value):
                 formula += f" = {f(factor.value)}"  # the numbers of a one-name factor are its value
@@ -230,25 +271,12 @@ class _Text:
             note = self._naming_note(factor)
             if note:
                 text += "\n" + note
-            if running is None:
-                running = factor.value
-            else:
-                previous = running
-                running = factor.value * running  # backward's order: local · upstream
+            if k:
                 text += (
                     f"\nso {dname('L', bottom)} = {dname('L', top)} · {factor.name} = "
-                    f"{p(previous)} · {p(factor.value)} = {f(running)}"
+                    f"{p(upstream)} · {p(factor.value)} = {f(running)}"
                 )
             steps.append(text)
-        node = ex.nodes[param]
-        same = "the same float" if node.grad == explanation.total else "differs in the last bits"
-        steps.append(
-            f"In one line: {explanation.name} = "
-            + " · ".join(fac.name for fac in path.factors)
-            + f" = {f(explanation.total)}\n"
-            f"and backward() stored {param}.grad = {f(node.grad)} ({same})."
-        )
-        steps.append(self._check(param, node.grad))
         return steps
 
     def _formula(self, stretch: tuple[Factor, ...]) -> str:
@@ -263,7 +291,16 @@ class _Text:
             general = rule.local_text(0, a=self.names[one.bottom])  # 1 - tanh(s[2])², before out is named
             if general != named:
                 named = f"{general} = {named}"
-        return named if numeric == named else f"{named} = {numeric}"
+        if numeric == named or numeric.strip("()") == self.f(self._value(stretch)):
+            return named  # a single number: the caller writes it once, as the factor's value
+        return f"{named} = {numeric}"
+
+    @staticmethod
+    def _value(stretch: tuple[Factor, ...]) -> float:
+        value = 1.0
+        for edge in stretch:
+            value = edge.value * value
+        return value
 
     @staticmethod
     def _local(edge: Factor, show: Callable[[Value], str]) -> str:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from test_example import post_numbers
 
 from micrograd_like import cli
-from micrograd_like.example import DEFAULTS, FORWARD_NAMES, WEIGHT_NAMES, build
+from micrograd_like.example import DEFAULTS, FORWARD_NAMES, WEIGHT_NAMES, WorkedExample, build
 from micrograd_like.walkthrough import walkthrough, wrap
 
 
@@ -30,9 +30,9 @@ def run_cli(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def logical_lines(*args: str, **kwargs: object) -> list[str]:
+def logical_lines(ex: WorkedExample, param: str = "w[2]12", digits: int | None = None) -> list[str]:
     """The walkthrough's own lines (before wrapping for the terminal)."""
-    return "\n".join(str(s) for s in walkthrough(*args, **kwargs)).splitlines()  # type: ignore[arg-type]
+    return "\n".join(str(s) for s in walkthrough(ex, param, digits=digits)).splitlines()
 
 
 NUMBER = re.compile(r"-?\d+\.\d+(?:e-?\d+)?|-?\d+e-?\d+")

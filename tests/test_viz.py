@@ -435,7 +435,7 @@ def _svg_geometry(path: Path) -> tuple[tuple[str, ...], dict[str, str]]:
     """The canvas (width, height, viewBox) and each node's and edge's drawn outline."""
     root = ET.parse(path).getroot()
     canvas = (root.get("width", ""), root.get("height", ""), root.get("viewBox", ""))
-    shapes = {}
+    shapes: dict[str, str] = {}
     for g in root.iter(f"{SVG}g"):
         title = g.find(f"{SVG}title")
         if title is None or g.get("class", "").split()[:1] not in (["node"], ["edge"]):
@@ -501,7 +501,7 @@ def test_the_obvious_calls_work_without_graphviz(
     assert draw_dot(c).render(outfile=tmp_path / "sub.svg", renderer="embedded") == str(tmp_path / "sub.svg")
     svg = draw_dot(c).pipe(encoding="utf-8")
     assert isinstance(svg, str) and "graphviz-pure" in svg
-    assert draw_dot(c).pipe("png")[:4] == b"\x89PNG"  # type: ignore[index]
+    assert draw_dot(c).pipe("png")[:4] == b"\x89PNG"
 
 
 def test_render_refuses_to_overwrite_when_asked(tmp_path: Path) -> None:
@@ -515,25 +515,21 @@ def test_render_refuses_to_overwrite_when_asked(tmp_path: Path) -> None:
 # --- bad arguments: clear errors (each one a bare AttributeError or TypeError before) ----------------
 
 
+_draw: Any = draw_dot  # called with wrong types on purpose
+_frames: Any = write_frames
+
+
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda y: draw_dot(3.0), TypeError, "draw a Value .* got float: 3.0"),
-        (
-            lambda y: draw_dot(y, digits=2.5),
-            ValueError,
-            "digits must be a whole number from 1 to 17, got 2.5",
-        ),
-        (lambda y: draw_dot(y, digits=True), ValueError, "digits must be a whole number"),
-        (lambda y: draw_dot(y, digits=0), ValueError, "digits must be a whole number"),
-        (
-            lambda y: draw_dot(y, max_nodes=None),
-            ValueError,
-            "max_nodes must be a whole number >= 1, got None",
-        ),
-        (lambda y: draw_dot(y, max_nodes=0), ValueError, "max_nodes must be a whole number >= 1"),
-        (lambda y: draw_dot(y, highlight=3), TypeError, "name a node by its label"),
-        (lambda y: write_frames(y, "unused", digits=1.5), ValueError, "digits must be a whole number"),
+        (lambda y: _draw(3.0), TypeError, "draw a Value .* got float: 3.0"),
+        (lambda y: _draw(y, digits=2.5), ValueError, "digits must be a whole number from 1 to 17, got 2.5"),
+        (lambda y: _draw(y, digits=True), ValueError, "digits must be a whole number"),
+        (lambda y: _draw(y, digits=0), ValueError, "digits must be a whole number"),
+        (lambda y: _draw(y, max_nodes=None), ValueError, "max_nodes must be a whole number >= 1, got None"),
+        (lambda y: _draw(y, max_nodes=0), ValueError, "max_nodes must be a whole number >= 1"),
+        (lambda y: _draw(y, highlight=3), TypeError, "name a node by its label"),
+        (lambda y: _frames(y, "unused", digits=1.5), ValueError, "digits must be a whole number"),
     ],
 )
 def test_bad_arguments_say_what_is_wrong(call: Any, error: type[Exception], message: str) -> None:
