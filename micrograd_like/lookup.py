@@ -29,6 +29,28 @@ from .names import graph_names
 MAX_LISTED = 12  # names listed in an error: enough to see the pattern, short enough to read
 
 
+def reading_order(root: Value) -> list[Value]:
+    """The nodes as a reader meets them: each op's inputs in order, each input's own inputs first.
+
+    For the post's network: w[1]11, x1, w[1]11·x1, w[1]12, x2, ... Pictures declare their nodes in
+    this order, and name lists follow it.
+    """
+    placed: list[Value] = []
+    seen: set[Value] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:  # a post-order search, first input first: iterative, like backward_order
+        node, expanded = stack.pop()
+        if expanded:
+            placed.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        stack.extend((parent, False) for parent in reversed(node.parents) if parent not in seen)
+    return placed
+
+
 def find_nodes(root: Value, key: Value | str, *, what: str = "") -> list[Value]:
     """Every node below `root` that `key` names (one unless several share a label); never empty.
 
@@ -45,14 +67,15 @@ def find_nodes(root: Value, key: Value | str, *, what: str = "") -> list[Value]:
         return [key]
     if not isinstance(key, str):
         raise TypeError(f"{prefix}name a node by its label (a str) or pass the Value, got {key!r}")
-    found = [node for node in reversed(order) if node.label == key]  # oldest first: x1 before x2
+    reading = reading_order(root)  # as written: x1 before x2, a before b in a·b
+    found = [node for node in reading if node.label == key]
     if found:
         return found
     names = graph_names(order).text
-    found = [node for node in reversed(order) if names[node] == key]
+    found = [node for node in reading if names[node] == key]
     if found:
         return found
-    raise ValueError(f"{prefix}no node named {key!r} in this graph; {_suggest(key, order, names)}")
+    raise ValueError(f"{prefix}no node named {key!r} in this graph; {_suggest(key, reading, names)}")
 
 
 def find_node(root: Value, key: Value | str, *, what: str = "") -> Value:
@@ -72,9 +95,9 @@ def _root(order: Sequence[Value]) -> str:
     return repr(order[0].label) if order[0].label else "the root"
 
 
-def _suggest(key: str, order: list[Value], names: dict[Value, str]) -> str:
-    # parents first, once each; constants are left out (their name is just their number)
-    every = list(dict.fromkeys(names[node] for node in reversed(order) if node.kind != "constant"))
+def _suggest(key: str, reading: list[Value], names: dict[Value, str]) -> str:
+    # as written, once each; constants are left out (their name is just their number)
+    every = list(dict.fromkeys(names[node] for node in reading if node.kind != "constant"))
     close = difflib.get_close_matches(key, every, n=5, cutoff=0.6)
     if close:
         return f"did you mean {', '.join(close)}?"

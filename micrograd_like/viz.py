@@ -48,7 +48,7 @@ import graphviz
 
 from .backprop import BackwardStep, backward_order, backward_steps
 from .engine import Value
-from .lookup import expression_of, find_nodes
+from .lookup import expression_of, find_nodes, reading_order
 from .names import Names, dname, graph_names
 from .render import FORMATS, Renderer, render, render_bytes, render_svg
 
@@ -340,28 +340,6 @@ def _check(root: object, rankdir: str, digits: object, max_nodes: object) -> lis
             f"(call draw_dot on an intermediate Value) or raise the limit, e.g. max_nodes={len(order)}"
         )
     return order
-
-
-def reading_order(root: Value) -> list[Value]:
-    """The nodes as a reader meets them: each op's inputs in order, each input's own inputs first.
-
-    Declared in this order, dot lays the first layer of a network out as it reads: x1 beside the
-    weights that multiply it (w[1]11, w[1]21), then x2 with w[1]12, w[1]22, one unit below another.
-    """
-    placed: list[Value] = []
-    seen: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:  # a post-order search, first input first: iterative, like backward_order
-        node, expanded = stack.pop()
-        if expanded:
-            placed.append(node)
-            continue
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.append((node, True))
-        stack.extend((parent, False) for parent in reversed(node.parents) if parent not in seen)
-    return placed
 
 
 def _shown_name(node: Value, names: Names) -> str | None:

@@ -269,7 +269,7 @@ def test_highlight_with_two_paths() -> None:
 def test_highlight_errors() -> None:
     loss, _ = _highlight_graph()
     with pytest.raises(
-        ValueError, match=r"highlight: no node named 'nope' in this graph; its names: x, q, b, w, h, z, L$"
+        ValueError, match=r"highlight: no node named 'nope' in this graph; its names: w, x, h, b, z, q, L$"
     ):
         draw_dot(loss, highlight="nope")
     with pytest.raises(ValueError, match=r"no node named 'hh'.*did you mean h\?"):
