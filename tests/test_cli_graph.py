@@ -233,3 +233,18 @@ def test_compact_and_bias(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert 'label="b[2]1|data 0.5|' in source and 'label="b[1]1|data 0|' in source
     assert not [line for line in source.splitlines() if line.startswith("\to")]  # compact: no op ovals
     assert 'label="tanh|z[2]|' in source
+
+
+def test_the_docs_pictures_are_what_the_commands_draw_now(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/ holds the README's pictures; regenerate them as docs/rendering.md says when this fails."""
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    for name, extra in [("worked_example.svg", ["--compact"]), ("worked_example_full.svg", [])]:
+        assert _run(capsys, "-o", str(tmp_path / name), "--renderer", "embedded", *extra)[0] == 0
+        assert (tmp_path / name).read_bytes() == (docs / name).read_bytes(), f"docs/{name} is stale"
+    assert _run(capsys, "--frames", str(tmp_path / "frames"), "--compact", "--renderer", "embedded")[0] == 0
+    committed = sorted(p.name for p in (docs / "frames").iterdir())
+    assert committed == ["step_01.svg", "step_05.svg", "step_10.svg", "step_13.svg"]
+    for name in committed:
+        assert (tmp_path / "frames" / name).read_bytes() == (docs / "frames" / name).read_bytes(), name
