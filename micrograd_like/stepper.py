@@ -231,7 +231,7 @@ def _cbreak(stdin: TextIO) -> Iterator[int | None]:
         yield None
         return
     try:
-        tty.setcbreak(fd)  # before the first prompt: a key pressed at once is read, not echoed
+        tty.setcbreak(fd, termios.TCSANOW)  # now, keeping keys typed ahead; before the first prompt
         yield fd
     finally:
         with contextlib.suppress(termios.error):
