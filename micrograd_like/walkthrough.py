@@ -472,7 +472,7 @@ def _columns(rows: Sequence[tuple[str, ...]]) -> str:
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
 
 
-_FORMULA = re.compile(r" *(so |and )?[^ ]+( [^ ]+)? = ")  # "s[1]1 = ...", "so dL/ds = ...", "(L(w+h) − ..."
+_FORMULA = re.compile(r" *(so |and )?[^ ]+( [^ ]+){0,2} = ")  # "s[1]1 = ...", "so dL/ds = ...", "(L(w+h) − ..."
 
 
 def wrap(text: str, width: int = WIDTH) -> str:
