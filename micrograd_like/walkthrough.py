@@ -472,7 +472,8 @@ def _columns(rows: Sequence[tuple[str, ...]]) -> str:
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
 
 
-_FORMULA = re.compile(r" *(so |and )?[^ ]+( [^ ]+){0,2} = ")  # "s[1]1 = ...", "so dL/ds = ...", "(L(w+h) − ..."
+# a formula line: up to three words, then " = ": "s[1]1 = ...", "so dL/ds = ...", "local × upstream = ..."
+_FORMULA = re.compile(r" *(so |and )?[^ ]+( [^ ]+){0,2} = ")
 
 
 def wrap(text: str, width: int = WIDTH) -> str:
