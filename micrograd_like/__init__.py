@@ -11,12 +11,15 @@
 from .backprop import BackwardError, BackwardStep, Edge, backward, backward_order, backward_steps
 from .engine import Value, apply, is_recording, no_grad
 from .explain import Explanation, count_paths, explain
+from .expr import parse_expression
 from .gradcheck import GradcheckError, gradcheck
 from .higher import grad, hessian
 from .nn import MLP, Layer, ModelFileError, Module, Neuron
 from .optim import PRESETS, SGD, Adadelta, Adagrad, Adam, DivergenceError, RMSProp
 from .page import WalkthroughPage, walkthrough_page
+from .render import render  # the function: `render(draw_dot(y), "y.svg")` (the module stays importable)
 from .rules import RULES, Rule
+from .textview import text_graph
 from .train import TrainingDivergedError, fit
 from .viz import draw_dot, write_frames
 
@@ -56,6 +59,9 @@ __all__ = [
     "hessian",
     "is_recording",
     "no_grad",
+    "parse_expression",
+    "render",
+    "text_graph",
     "walkthrough_page",
     "write_frames",
 ]

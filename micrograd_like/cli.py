@@ -1,4 +1,4 @@
-"""The `micrograd-like` command: `example`, `graph`, `train` and `html`.
+"""The `micrograd-like` command: `example`, `graph`, `explain`, `train` and `html`.
 
 Each subcommand lives in `micrograd_like.commands.<name>` with a `register(subparsers)` function.
 Bad arguments end with a one-line error on stderr and exit code 2, never a traceback; so do
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from . import __version__
-from .commands import UsageError, example, graph, html, train
+from .commands import UsageError, example, explain, graph, html, train
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,11 +29,12 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="micrograd-like",
-        description="Step through backpropagation on the post's worked example, draw graphs, train an MLP.",
+        description="Step through backpropagation on the post's worked example, draw and explain graphs, "
+        "train an MLP.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in (example, graph, train, html):
+    for command in (example, graph, explain, train, html):
         command.register(sub)
     for command_parser in sub.choices.values():  # so leftover arguments are blamed on the subcommand
         command_parser.set_defaults(command_parser=command_parser)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from .backprop import backward_order
 from .engine import Value
+from .lookup import find_node
 from .names import dname, graph_names
 
 MAX_PATHS = 1000  # more paths than this is a wall of text, not an explanation
@@ -110,9 +111,12 @@ class Explanation:
         return "\n".join(lines + where)
 
 
-def count_paths(root: Value, param: Value) -> int:
-    """How many paths lead from `root` down to `param` (a node used twice counts twice)."""
-    return _count(backward_order(root), param)[0].get(root, 0)
+def count_paths(root: Value, param: Value | str) -> int:
+    """How many paths lead from `root` down to `param` (a node used twice counts twice).
+
+    `param` is a Value or a node's name (its label, or the name an unlabelled node is shown with).
+    """
+    return _count(backward_order(root), _node_or_outside(root, param, "count_paths"))[0].get(root, 0)
 
 
 def _count(order: list[Value], param: Value) -> tuple[dict[Value, int], dict[Value, int]]:
@@ -140,7 +144,7 @@ def _count(order: list[Value], param: Value) -> tuple[dict[Value, int], dict[Val
 
 def explain(
     root: Value,
-    param: Value,
+    param: Value | str,
     *,
     skip_unlabelled: bool = False,
     digits: int | None = None,
@@ -149,6 +153,9 @@ def explain(
 ) -> Explanation:
     """d(root)/d(param) as the sum over every path of the product of local derivatives along it.
 
+    `param` is a Value of the graph or a node's name: its label (`"w[1]11"`), or for an
+    unlabelled node the name every view shows (`"a·b"`); an unknown or shared name is a
+    ValueError that lists the close names.
     With `skip_unlabelled=True` only labelled nodes are named along a path: the local derivatives
     through unlabelled nodes in between are multiplied into one factor (so `L = (z - y)**2` gives
     the factor dL/dz). `digits` rounds the printed numbers (default: exact repr). Raises
@@ -159,6 +166,11 @@ def explain(
     down), so with a single path it equals `param.grad` to the last bit after one backward pass;
     with several paths the sum is grouped differently and can differ in the last bits.
     """
+    param = _node_or_outside(root, param)
+    if digits is not None and (
+        isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17
+    ):
+        raise ValueError(f"explain: digits must be a whole number from 1 to 17 (or None), got {digits!r}")
     order = backward_order(root)
     paths_from, edges_from = _count(order, param)
     n_paths = paths_from.get(root, 0)
@@ -188,6 +200,13 @@ def explain(
     used |= {names[root], param_name}
     shown = tuple(f"{n} = {legend[n]}" for n in legend if n in used)
     return Explanation(root, param, names[root], param_name, terms, total, shown, digits)
+
+
+def _node_or_outside(root: Value, param: Value | str, what: str = "explain") -> Value:
+    """The node `param` names; a Value outside the graph is allowed (it has no path: 0)."""
+    if isinstance(param, Value) and isinstance(root, Value):
+        return param
+    return find_node(root, param, what=what)
 
 
 _Edge = tuple[Value, int]  # (node, index of the parent taken)

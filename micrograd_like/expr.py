@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import ast
 import difflib
-from collections.abc import Callable, Mapping
+import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .engine import Value
@@ -60,13 +61,45 @@ def allowed() -> str:
 
 
 def names_in(text: str) -> list[str]:
-    """The variable names of `text`, in order of first appearance (raises on bad syntax)."""
+    """The variable names of `text`, in order of first appearance (raises on bad syntax).
+
+    >>> names_in("b*ab + a")
+    ['b', 'ab', 'a']
+    """
     tree = _parse(text)
-    seen: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id not in FUNCTIONS and node.id not in seen:
-            seen.append(node.id)
-    return sorted(seen, key=lambda n: text.find(n))
+    found = [
+        ((node.lineno, node.col_offset), node.id)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and node.id not in FUNCTIONS
+    ]
+    return list(dict.fromkeys(name for _, name in sorted(found)))
+
+
+def parse_values(items: Iterable[str]) -> dict[str, float]:
+    """NAME=VALUE texts (as `--set` gives them) as a dict; later items win.
+
+    >>> parse_values(["a=2", " b = -3.5"])
+    {'a': 2.0, 'b': -3.5}
+
+    An ExpressionError names an item that is not NAME=VALUE, a name that is not an identifier
+    and a value that is not a finite number.
+    """
+    values: dict[str, float] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise ExpressionError(f"{item!r} is not NAME=VALUE (e.g. a=2)")
+        if not name.isidentifier():
+            raise ExpressionError(f"{item!r}: {name!r} is not a name (letters, digits and _, e.g. a or x1)")
+        try:
+            number = float(text)
+        except ValueError:
+            raise ExpressionError(f"{item!r}: {text.strip()!r} is not a number") from None
+        if not math.isfinite(number):
+            raise ExpressionError(f"{item!r}: {name} must be a finite number, got {number!r}")
+        values[name] = number
+    return values
 
 
 def parse_expression(
@@ -164,7 +197,15 @@ def _check(node: ast.AST, text: str) -> None:
 def _build(node: ast.AST, text: str, leaves: dict[str, Value]) -> Value:
     """The engine op for each syntax node, children first (no recursion limit worry: MAX_NODES)."""
     if isinstance(node, ast.Constant):
-        return Value(float(node.value), kind="constant")  # type: ignore[arg-type]  # _check: a number
+        try:
+            number = float(node.value)  # type: ignore[arg-type]  # _check: a number
+        except OverflowError:
+            raise ExpressionError(
+                f"{_quote(text)}: the number {ast.unparse(node)[:20]}... is too big"
+            ) from None
+        if not math.isfinite(number):
+            raise ExpressionError(f"{_quote(text)}: the number {ast.unparse(node)} is not a finite float")
+        return Value(number, kind="constant")
     if isinstance(node, ast.Name):
         if node.id in FUNCTIONS:
             raise ExpressionError(f"{_quote(text)}: {node.id} is a function; call it, e.g. {node.id}(x)")

@@ -116,17 +116,27 @@ def render_bytes(graph: HasSource | str, format: str = "svg", renderer: Renderer
     fmt = _check_format(format)
     source = _source(graph)
     if fmt in SOURCE_FORMATS:
-        return source.encode("utf-8")
+        return _encode(source)
     name, program = _choose(fmt, renderer)
+    # A drawing whose every position is already fixed (`pinned`, e.g. the frames of a backward
+    # pass sharing one layout) is drawn by neato in no-layout mode: nodes, edges and labels stay.
+    engine = ["-Kneato", "-n2"] if getattr(graph, "pinned", False) else []
     # DOT goes in on stdin (no temporary file); -q keeps harmless layout warnings off stderr.
     done = subprocess.run(
-        [program, "-q", f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, check=False
+        [program, "-q", *engine, f"-T{fmt}"], input=_encode(source), capture_output=True, check=False
     )
     if done.returncode != 0 or not done.stdout:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
         why = detail[0] if detail else f"exit code {done.returncode}, no output"
         raise RenderError(f"the {name} renderer ({program}) could not draw the graph as {fmt}: {why}")
     return done.stdout
+
+
+def _encode(source: str) -> bytes:
+    try:
+        return source.encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate: no program can read it
+        raise RenderError(f"the DOT source holds text that is not valid Unicode: {error.reason}") from None
 
 
 def render_svg(graph: HasSource | str, renderer: Renderer = "auto") -> str:

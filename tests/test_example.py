@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from micrograd_like import Value, backward_order
 from micrograd_like.example import (
+    BIAS_NAMES,
     DEFAULT_WEIGHTS,
     DEFAULTS,
     FORWARD_NAMES,
@@ -243,8 +244,12 @@ def test_parse_assignments() -> None:
 
 
 def test_build_rejects_bad_overrides() -> None:
-    with pytest.raises(ValueError, match=r"unknown name 'b\[1\]1'.*valid names: x1"):
+    with pytest.raises(ValueError, match=r"b\[1\]1 is a bias, and the post's network has none.*bias=True"):
         build({"b[1]1": 1.0})
+    with pytest.raises(
+        ValueError, match=r"unknown name 'b\[3\]1'.*valid names: x1, .*, b\[1\]1, b\[1\]2, b\[2\]1"
+    ):
+        build({"b[3]1": 1.0}, bias=True)
     with pytest.raises(ValueError, match="must be a finite number"):
         build({"w[1]11": math.nan})
     with pytest.raises(ValueError, match="must be a number"):
@@ -255,3 +260,59 @@ def test_build_rejects_bad_overrides() -> None:
 
 def test_repr_names_the_overrides() -> None:
     assert "overrides={'y': 0.5}" in repr(build({"y": 0.5}))
+
+
+# --- biases, finite differences, any network ------------------------------------------------------
+
+
+def test_biases_are_zero_by_default_and_change_nothing_then() -> None:
+    plain, biased = build(), build(bias=True)
+    first, second = ("w[1]11", "w[1]12", "w[1]21", "w[1]22", "b[1]1", "b[1]2"), ("w[2]11", "w[2]12", "b[2]1")
+    assert biased.parameter_names == first + second
+    assert [biased.params[b] for b in BIAS_NAMES] == [0.0, 0.0, 0.0]
+    assert biased.loss.data == plain.loss.data and biased.forward() == plain.forward()
+    grads = biased.gradients()
+    n = post_numbers(DEFAULTS)
+    assert grads["b[2]1"] == n["dL/ds[2]"]  # ds/db = 1: a bias's gradient is its unit's dL/ds
+    assert grads["b[1]1"] == n["dL/ds[1]1"] and grads["b[1]2"] == n["dL/ds[1]2"]
+    assert {w: grads[w] for w in WEIGHT_NAMES} == plain.gradients()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(min_value=-2.0, max_value=2.0), min_size=3, max_size=3))
+def test_bias_gradients_match_finite_differences(biases: list[float]) -> None:
+    ex = build(dict(zip(BIAS_NAMES, biases)), bias=True)
+    grads = ex.gradients()
+    for name in BIAS_NAMES:
+        fd = ex.finite_difference(name)
+        assert fd.h == 1e-6
+        assert fd.estimate == (fd.plus - fd.minus) / (2 * fd.h)
+        assert grads[name] == pytest.approx(fd.estimate, rel=1e-6, abs=1e-8), name
+
+
+def test_finite_difference_is_two_forward_passes() -> None:
+    ex = build()
+    fd = ex.finite_difference("w[2]12", h=1e-4)
+    assert fd.plus == post_numbers({**DEFAULTS, "w[2]12": 0.35 + 1e-4})["L"]
+    assert fd.minus == post_numbers({**DEFAULTS, "w[2]12": 0.35 - 1e-4})["L"]
+    assert ex.params["w[2]12"] == 0.35  # the example itself is untouched
+    with pytest.raises(ValueError, match="unknown weight 'x1'"):
+        ex.finite_difference("x1")
+
+
+def test_any_mlp_makes_a_worked_example() -> None:
+    model = MLP(3, [3, 2, 1], activation="tanh", bias=True, seed=3)
+    ex = WorkedExample.of(model, [0.5, -1.0, 2.0], y=0.25, lr=0.05)
+    assert ex.inputs == ("x1", "x2", "x3")
+    layer1 = ("s[1]1", "s[1]2", "s[1]3", "z[1]1", "z[1]2", "z[1]3")
+    assert ex.forward_names == (*layer1, "s[2]1", "s[2]2", "z[2]1", "z[2]2", "s[3]", "z[3]")
+    assert ex.output is ex.nodes["z[3]"]
+    again = model([0.5, -1.0, 2.0])
+    assert isinstance(again, Value) and again.data == ex.output.data
+    grads = ex.gradients()
+    assert list(grads) == list(model.named_parameters())
+    for name in ("w[1]23", "b[1]1", "w[2]13", "w[3]12", "b[3]1"):
+        assert grads[name] == pytest.approx(ex.finite_difference(name).estimate, rel=1e-6, abs=1e-9), name
+    assert ex.update()["w[3]12"] == ex.params["w[3]12"] - 0.05 * grads["w[3]12"]
+    with pytest.raises(ValueError, match="one output unit"):
+        WorkedExample.of(MLP(2, [2, 2], seed=0), [1.0, 1.0], y=0.0)

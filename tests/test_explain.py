@@ -231,3 +231,38 @@ def test_random_graphs_sum_over_paths_is_the_gradient(
     collapsed = explain(root, param, skip_unlabelled=True)
     assert collapsed.total == pytest.approx(e.total, rel=1e-12, abs=1e-15)
     assert len(collapsed.paths) == len(e.paths)
+
+
+# --- a node by its name, wherever one is asked for ------------------------------------------------
+
+
+def test_explain_accepts_a_label_or_the_name_every_view_shows() -> None:
+    ex = build()
+    ex.backward()
+    by_label = explain(ex.loss, "w[1]11")
+    assert by_label.param is ex.nodes["w[1]11"] and by_label.total == ex.nodes["w[1]11"].grad
+    assert str(by_label) == str(explain(ex.loss, ex.nodes["w[1]11"]))
+    product = explain(ex.loss, "w[2]12·z[1]2")  # an unlabelled node, by its graph_names name
+    (s2,) = [node for node in ex.nodes["s[2]"].parents if node.parents[0] is ex.nodes["w[2]12"]]
+    assert product.param is s2 and product.total == s2.grad
+    assert count_paths(ex.loss, "x1") == 2  # x1 feeds both hidden units
+
+
+def test_unknown_and_shared_names_are_clear_errors() -> None:
+    ex = build()
+    with pytest.raises(
+        ValueError, match=r"^explain: no node named 'w\[1\]13' in this graph; did you mean w\[1\]"
+    ):
+        explain(ex.loss, "w[1]13")
+    with pytest.raises(ValueError, match="its names: x, y, x·y, x·y·x"):
+        x, y = Value(1.0, "x"), Value(2.0, "y")
+        explain(x * y * x, "nothing-like-these")
+    a, b = Value(1.0, "w"), Value(2.0, "w")
+    with pytest.raises(
+        ValueError, match=r"2 nodes are labelled 'w' \(data 1.0, 2.0\); pass the Value itself"
+    ):
+        explain(a * b, "w")
+    with pytest.raises(TypeError, match="name a node by its label"):
+        explain(a * b, 3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="digits must be a whole number"):
+        explain(a * b, a, digits=0)

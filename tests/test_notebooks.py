@@ -122,3 +122,22 @@ def test_no_checkpoints() -> None:
 
 def _images(cell: nbformat.NotebookNode) -> list[str]:
     return [out.data["image/png"] for out in cell.get("outputs", []) if "image/png" in out.get("data", {})]
+
+
+def test_progress_bar_timings_are_dropped_so_reruns_are_byte_identical() -> None:
+    # two runs of the same cell: the bars differ only in their clock and speed
+    runs = [
+        "moons: 100%|██████████| 100/100 [00:05<00:00, 19.03epoch/s, loss=0.0031, acc=100%]\n",
+        "moons: 100%|██████████| 100/100 [00:07<00:00, 13.61epoch/s, loss=0.0031, acc=100%]\n",
+    ]
+    cleaned = []
+    for text in runs:
+        nb = nbformat.v4.new_notebook()
+        cell = nbformat.v4.new_code_cell("fit(...)", execution_count=1, id="train")
+        cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text=text)]
+        nb.cells = [cell]
+        cleaned.append(nbformat.writes(runner.strip_metadata(nb)))
+    assert cleaned[0] == cleaned[1]
+    assert "moons: 100%|██████████| 100/100 [loss=0.0031, acc=100%]" in cleaned[0]
+    assert runner.drop_timings("1/3 [00:00<?, ?it/s]") == "1/3 []"
+    assert runner.drop_timings("no bar [1, 2]\n") == "no bar [1, 2]\n"  # other brackets stay

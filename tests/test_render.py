@@ -11,7 +11,7 @@ import pytest
 
 from micrograd_like import Value
 from micrograd_like.render import RenderError, available_renderers, render, render_bytes, render_svg
-from micrograd_like.viz import draw_dot
+from micrograd_like.viz import draw_dot, write_frames
 
 SVG = "{http://www.w3.org/2000/svg}"
 HAS_DOT = shutil.which("dot") is not None
@@ -139,3 +139,53 @@ def test_jupyter_display_works_without_dot(no_dot: None) -> None:
     graph = draw_dot(_graph())
     svg = graph._repr_image_svg_xml()  # what Jupyter calls to show the graph inline
     assert NASTY in _texts(svg)
+
+
+# --- labels exactly as written, whatever they hold (reliability: each failed before the fix) --------
+
+# label -> what the picture shows: entities as typed, invisible characters as their Python escapes
+AS_WRITTEN = {
+    "&amp;": "&amp;",
+    "&lt;b&gt;": "&lt;b&gt;",
+    "&#65;": "&#65;",
+    "<b>": "<b>",
+    "tab\there": "tab\\there",
+    "cr\rhere": "cr\\rhere",
+    "line\nbreak": "line\\nbreak",
+    "bell\x07": "bell\\x07",
+    "nul\x00": "nul\\x00",
+    "del\x7f": "del\\x7f",
+    "lone \ud800": "lone \\ud800",
+    "non\ufffechar": "non\\ufffechar",
+    "ŷ ∂ 🙂": "ŷ ∂ 🙂",
+}
+
+
+def _label_graph(label: str) -> Value:
+    x = Value(1.0, label)
+    y = x * 2.0
+    y.label = label + "!"  # in the root too: the legend and the tooltips carry it
+    y.backward()
+    return y
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+@pytest.mark.parametrize("label", list(AS_WRITTEN))
+def test_labels_render_exactly_as_written_as_valid_svg(renderer: str, label: str) -> None:
+    graph = draw_dot(_label_graph(label), highlight=label)
+    svg = render_svg(graph, renderer=renderer)  # type: ignore[arg-type]
+    root = ET.fromstring(svg)  # valid XML (control characters or surrogates would break it)
+    texts = [" ".join((t.text or "").split()) for t in root.iter(f"{SVG}text")]
+    shown = " ".join(AS_WRITTEN[label].split())
+    assert shown in texts and f"{shown}!" in texts
+    titles = [a.get("{http://www.w3.org/1999/xlink}title", "") for a in root.iter(f"{SVG}a")]
+    assert any(t.startswith(AS_WRITTEN[label] + ":") for t in titles)  # the tooltip, as written too
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_a_nasty_label_in_frames_and_png(tmp_path: Path, renderer: str) -> None:
+    y = _label_graph("a\x00&amp;\tb")
+    (frame, *_) = write_frames(y, tmp_path / "frames", renderer=renderer)  # type: ignore[arg-type]
+    ET.parse(frame)
+    png = render(draw_dot(y), tmp_path / "g.png", renderer=renderer)  # type: ignore[arg-type]
+    assert png.read_bytes().startswith(b"\x89PNG")

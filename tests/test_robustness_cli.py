@@ -6,6 +6,7 @@ training that diverges says where and what to try; a full disk or a closed stdin
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import stat
 import subprocess
@@ -15,8 +16,9 @@ from typing import Literal
 
 import pytest
 
-from micrograd_like import render
 from micrograd_like.cli import build_parser, main
+
+render = importlib.import_module("micrograd_like.render")  # the module (the package exports the function)
 
 QUICK = ["--samples", "10", "--epochs", "1", "--no-progress"]  # a train run that takes no time
 

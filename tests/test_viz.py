@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import graphviz
 import pytest
 
 from micrograd_like import Value, backward_order, backward_steps
+from micrograd_like.render import render_bytes
 from micrograd_like.viz import (
     DEFAULT_MAX_NODES,
     FILL,
     GraphTooLargeError,
     draw_dot,
+    frame_graph,
     path_nodes,
     write_frames,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+RENDERERS = ["embedded", pytest.param("native", marks=needs_dot)]
 ATTR = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^\s\]]+)')
 
 
@@ -97,8 +104,14 @@ def test_value_boxes_show_label_data_and_grad() -> None:
     assert nodes[node_id(graph, "a")]["label"] == "a|data 2|grad -2"
     assert nodes[node_id(graph, "b")]["label"] == "b|data -3|grad 2"
     assert nodes[node_id(graph, "y")]["label"] == "y|data -4|grad 1"
-    unlabelled = [a["label"] for a in nodes.values() if a["label"].startswith("data")]
-    assert unlabelled == ["data -6|grad 1"]  # a*b: no label field at all
+    # an unlabelled node shows the one name every view gives it: its expression
+    assert nodes[node_id(graph, "a·b")]["label"] == "a·b|data -6|grad 1"
+    three = Value(3.0, kind="constant")  # a constant's name is its number: the box shows only data
+    z = a * three
+    z.label = "z"
+    assert [n["label"] for n in parse(draw_dot(z))[0].values() if n.get("class") == "constant"] == [
+        "data 3|grad 0"
+    ]
 
 
 def test_edges_carry_the_local_derivatives_of_the_rules() -> None:
@@ -195,7 +208,7 @@ def test_special_characters_are_escaped_for_records() -> None:
     y.label = "y"
     nodes, _ = parse(draw_dot(y))
     (field,) = [a["label"] for a in nodes.values() if a.get("class") == "input"]
-    assert field.startswith('a\\"b\\<c\\>&d\\\\e\\{f\\}g\\|h|data 1|')
+    assert field.startswith('a\\"b\\<c\\>&amp;d\\\\e\\{f\\}g\\|h|data 1|')
 
 
 # --- highlight -----------------------------------------------------------------------------------
@@ -255,8 +268,12 @@ def test_highlight_with_two_paths() -> None:
 
 def test_highlight_errors() -> None:
     loss, _ = _highlight_graph()
-    with pytest.raises(ValueError, match=r"no node labelled 'nope'.*L, b, h, q, w, x, z"):
+    with pytest.raises(
+        ValueError, match=r"highlight: no node named 'nope' in this graph; its names: w, x, h, b, z, q, L$"
+    ):
         draw_dot(loss, highlight="nope")
+    with pytest.raises(ValueError, match=r"no node named 'hh'.*did you mean h\?"):
+        draw_dot(loss, highlight="hh")
     with pytest.raises(ValueError, match="not part of this graph"):
         draw_dot(loss, highlight=Value(1.0, "elsewhere"))
 
@@ -335,7 +352,9 @@ def test_frames_show_partial_sums_and_what_each_edge_carried(tmp_path: Path) -> 
     x_edge = next(e for e in sum_step.edges if e.parent.label == "x")
     assert f"grad {x_edge.parent_grad:.4g} (1 of 2 uses)" in texts
     upstream = f"{sum_step.upstream:.4g}"
-    assert f"1 × {upstream} = {x_edge.contribution:.4g}" in texts
+    # what the chain rule did on each edge, in the caption: local × upstream = contribution
+    caption = " ".join(" ".join(t.split()) for t in texts)  # the renderers write spaces as nbsp
+    assert f"dy/dx += 1 × {upstream} = {x_edge.contribution:.4g} (now {x_edge.parent_grad:.4g})" in caption
 
 
 def test_frames_directory_must_be_a_directory(tmp_path: Path) -> None:
@@ -344,3 +363,176 @@ def test_frames_directory_must_be_a_directory(tmp_path: Path) -> None:
     file.write_text("")
     with pytest.raises(NotADirectoryError):
         write_frames(y, file)
+
+
+# --- names, views, layout --------------------------------------------------------------------------
+
+
+def test_frames_and_tooltips_use_the_one_naming() -> None:
+    y, _, _ = _frames_graph()
+    step = next(s for s in backward_steps(y) if s.node.op == "add")
+    graph = frame_graph(step, {})
+    assert "step 2 of 5:  u+x   dy/d(u+x) = 0.42" in graph.source
+    assert "[add]" not in graph.source and "(unlabelled)" not in graph.source
+    nodes, _ = parse(draw_dot(y))
+    assert nodes[node_id(draw_dot(y), "u+x")]["tooltip"] == "u+x: computed by add"
+    assert nodes[node_id(draw_dot(y), "y")]["tooltip"] == "y = tanh(u+x): computed by tanh"
+
+
+def test_compact_draws_each_op_in_its_value_box() -> None:
+    x, w = Value(2.0, "x"), Value(-0.5, "w", kind="parameter")
+    y = (w * x).tanh()
+    y.label = "y"
+    y.backward()
+    graph = draw_dot(y, compact=True)
+    nodes, edges = parse(graph)
+    assert not [i for i in nodes if i.startswith("o")]  # no op ovals
+    assert nodes[node_id(graph, "tanh")]["label"] == "tanh|y|data -0.7616|grad 1"
+    assert nodes[node_id(graph, "*")]["label"] == "*|w·x|data -1|grad 0.42"
+    # every edge goes from an input straight to the value its op makes, labelled d(value)/d(input)
+    product = node_id(graph, "*")
+    assert sorted((t, a["label"]) for t, h, a in edges if h == product) == sorted(
+        [(node_id(graph, "w"), "2"), (node_id(graph, "x"), "-0.5")]
+    )
+    assert "computed by the op in its first row" in graph.source
+
+
+def _positions(graph: graphviz.Digraph, renderer: str, compact: bool) -> dict[str, tuple[float, float]]:
+    laid = json.loads(render_bytes(graph, "json", renderer))  # type: ignore[arg-type]
+    positions = {}
+    for obj in laid["objects"]:
+        if "label" in obj and obj["name"].startswith("n"):
+            x, y = map(float, obj["pos"].split(","))
+            computed = obj.get("class", "").startswith("computed")
+            positions[obj["label"].split("|")[1 if computed and compact else 0]] = (x, y)
+    return positions
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+@pytest.mark.parametrize("compact", [False, True])
+def test_the_first_layer_reads_top_to_bottom_without_crossings(renderer: str, compact: bool) -> None:
+    from micrograd_like.example import build
+
+    ex = build()
+    ex.backward()
+    at = _positions(draw_dot(ex.loss, highlight="w[2]12", compact=compact), renderer, compact)
+    # each input beside the weights that multiply it, unit 1 above unit 2 (dot's y grows upwards)
+    leaves = ["w[1]11", "x1", "w[1]21", "w[1]12", "x2", "w[1]22"]
+    assert [at[n][1] for n in leaves] == sorted((at[n][1] for n in leaves), reverse=True)
+    products = ["w[1]11·x1", "w[1]21·x1", "w[1]12·x2", "w[1]22·x2"]
+    assert [at[n][1] for n in products] == sorted((at[n][1] for n in products), reverse=True)
+    # so no two edges into the products cross: their inputs come in the products' order
+    tails = [("w[1]11", "x1"), ("w[1]21", "x1"), ("w[1]12", "x2"), ("w[1]22", "x2")]
+    lows = [min(at[a][1], at[b][1]) for a, b in tails]
+    highs = [max(at[a][1], at[b][1]) for a, b in tails]
+    assert all(low >= high for low, high in zip(lows, highs[1:]))
+    assert at["s[1]1"][1] > at["s[1]2"][1] and at["z[1]1"][1] > at["z[1]2"][1]
+    assert all(at[n][0] < at["s[1]1"][0] for n in leaves)  # and the network reads left to right
+    assert at["s[1]1"][0] < at["z[1]1"][0] < at["s[2]"][0] < at["z[2]"][0] < at["L"][0]
+
+
+def _svg_geometry(path: Path) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The canvas (width, height, viewBox) and each node's and edge's drawn outline."""
+    root = ET.parse(path).getroot()
+    canvas = (root.get("width", ""), root.get("height", ""), root.get("viewBox", ""))
+    shapes: dict[str, str] = {}
+    for g in root.iter(f"{SVG}g"):
+        title = g.find(f"{SVG}title")
+        if title is None or g.get("class", "").split()[:1] not in (["node"], ["edge"]):
+            continue
+        # a node's outline, an edge's spline (its arrowhead's size follows the pen width of the frame)
+        drawn = [
+            el for el in g if el.tag in (f"{SVG}polygon", f"{SVG}ellipse", f"{SVG}path", f"{SVG}polyline")
+        ]
+        if "edge" in g.get("class", ""):
+            drawn = [el for el in drawn if el.tag == f"{SVG}path"]
+        outline = [el.get("points") or el.get("d") or f"{el.get('cx')},{el.get('cy')}" for el in drawn]
+        shapes[f"{title.text}#{len(shapes)}"] = " ".join(outline)
+    return canvas, shapes
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+@pytest.mark.parametrize("compact", [False, True])
+def test_every_frame_has_the_same_layout_and_canvas(tmp_path: Path, renderer: str, compact: bool) -> None:
+    from micrograd_like.example import build
+
+    paths = write_frames(build().loss, tmp_path, renderer=renderer, compact=compact)  # type: ignore[arg-type]
+    assert len(paths) == 23
+    first_canvas, first_shapes = _svg_geometry(paths[0])
+    for path in paths[1:]:
+        canvas, shapes = _svg_geometry(path)
+        assert canvas == first_canvas, path.name
+        assert shapes == first_shapes, path.name  # every box, oval and edge exactly where it was
+    texts = [_texts(path) for path in paths]
+    assert texts[0] != texts[-1]  # while what they say changes
+    # each box is big enough for its longest text in any frame: "grad 0.04762 (1 of 2 uses)"
+    assert any("(1 of 2 uses)" in t for frame in texts for t in frame)
+
+
+# --- the object draw_dot returns saves itself ---------------------------------------------------------
+
+
+@pytest.fixture
+def no_dot(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+
+
+def test_the_obvious_calls_work_without_graphviz(
+    no_dot: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import micrograd_like
+
+    monkeypatch.chdir(tmp_path)
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    c = (a * b).tanh()
+    c.backward()
+    assert draw_dot(c).render("g", format="svg") == "g.svg"
+    assert draw_dot(c).render("g.png") == "g.png"
+    assert micrograd_like.render(draw_dot(c), "x.svg") == Path("x.svg")  # the function, not the module
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [
+        "g.png",
+        "g.svg",
+        "x.svg",
+    ]  # no stray
+    assert ET.parse(tmp_path / "g.svg").getroot().tag == f"{SVG}svg"
+    assert (tmp_path / "g.png").read_bytes().startswith(b"\x89PNG")
+    assert draw_dot(c).render(outfile=tmp_path / "sub.svg", renderer="embedded") == str(tmp_path / "sub.svg")
+    svg = draw_dot(c).pipe(encoding="utf-8")
+    assert isinstance(svg, str) and "graphviz-pure" in svg
+    assert draw_dot(c).pipe("png")[:4] == b"\x89PNG"
+
+
+def test_render_refuses_to_overwrite_when_asked(tmp_path: Path) -> None:
+    y = Value(1.0, "x").exp()
+    (tmp_path / "g.svg").write_text("old")
+    with pytest.raises(FileExistsError):
+        draw_dot(y).render(tmp_path / "g.svg", raise_if_result_exists=True)
+    assert (tmp_path / "g.svg").read_text() == "old"
+
+
+# --- bad arguments: clear errors (each one a bare AttributeError or TypeError before) ----------------
+
+
+_draw: Any = draw_dot  # called with wrong types on purpose
+_frames: Any = write_frames
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda y: _draw(3.0), TypeError, "draw a Value .* got float: 3.0"),
+        (lambda y: _draw(y, digits=2.5), ValueError, "digits must be a whole number from 1 to 17, got 2.5"),
+        (lambda y: _draw(y, digits=True), ValueError, "digits must be a whole number"),
+        (lambda y: _draw(y, digits=0), ValueError, "digits must be a whole number"),
+        (lambda y: _draw(y, max_nodes=None), ValueError, "max_nodes must be a whole number >= 1, got None"),
+        (lambda y: _draw(y, max_nodes=0), ValueError, "max_nodes must be a whole number >= 1"),
+        (lambda y: _draw(y, highlight=3), TypeError, "name a node by its label"),
+        (lambda y: _frames(y, "unused", digits=1.5), ValueError, "digits must be a whole number"),
+    ],
+)
+def test_bad_arguments_say_what_is_wrong(call: Any, error: type[Exception], message: str) -> None:
+    y = Value(1.0, "x").exp()
+    with pytest.raises(error, match=message):
+        call(y)

@@ -94,7 +94,7 @@ def strip_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 outputs.append(output)
         for output in outputs:
             if output.output_type == "stream":
-                output.text = settle_carriage_returns(output.text)
+                output.text = drop_timings(settle_carriage_returns(output.text))
         # a lone newline (e.g. a progress bar closing after the cell's last print) shows as a blank box
         outputs = [out for out in outputs if out.output_type != "stream" or out.text.strip()]
         if cell.cell_type == "code":
@@ -111,6 +111,28 @@ def settle_carriage_returns(text: str) -> str:
     """
     lines = text.replace("\r\n", "\n").split("\n")
     return "\n".join(line.rstrip("\r").rsplit("\r", 1)[-1] for line in lines)
+
+
+# a progress bar's clock and speed: "[00:05<00:00, 19.03epoch/s, " (tqdm); they differ every run
+PROGRESS_TIMING = re.compile(
+    r"""\[ \d+:\d{2}(?::\d{2})?            # elapsed
+        < (?:\d+:\d{2}(?::\d{2})?|\?)      # remaining
+        ,\ (?:\?|[\d.]+)\s?[^\s,\]]*      # speed: 19.03epoch/s, ?it/s, 3.5s/it
+        (?:,\ |(?=\]))""",
+    re.VERBOSE,
+)
+
+
+def drop_timings(text: str) -> str:
+    """`text` without the elapsed time, time left and speed of progress bars, so that running a
+    notebook again gives the same bytes; what the bar reports (its count, loss, ...) is kept.
+
+    >>> drop_timings("moons: 100%|##| 100/100 [00:05<00:00, 19.03epoch/s, loss=0.0031, acc=100%]")
+    'moons: 100%|##| 100/100 [loss=0.0031, acc=100%]'
+    >>> drop_timings("fit: 100%|##| 3/3 [00:00<00:00, 41.2it/s]")
+    'fit: 100%|##| 3/3 []'
+    """
+    return PROGRESS_TIMING.sub("[", text)
 
 
 def exported_figures(nb: nbformat.NotebookNode) -> dict[str, bytes]:

@@ -1,55 +1,63 @@
-"""`micrograd-like graph`: draw the worked example's computation graph, or one frame per backward step.
+"""`micrograd-like graph`: draw a computation graph (the worked example's, or your own expression).
 
     micrograd-like graph -o graph.svg                 # after backward; the path to w[2]12 highlighted
     micrograd-like graph -o graph.png --highlight w[1]11 --set x1=0.5
-    micrograd-like graph --frames frames/             # frames/step_00.svg, step_01.svg, ...
+    micrograd-like graph --expr "tanh(a*b + c)" --set a=2 --set b=-3 --set c=1 -o f.svg
+    micrograd-like graph --format text                # the graph as an indented tree, in the terminal
+    micrograd-like graph --frames frames/             # frames/step_01.svg, step_02.svg, ...
 
-The format comes from the file's suffix (svg, png, pdf, dot, ...) unless `--format` names it. SVG,
-PNG and DOT work everywhere; PDF needs Graphviz's `dot` program (see docs/rendering.md).
+The format comes from the file's suffix (svg, png, pdf, dot, ...) unless `--format` names it;
+`-o -` writes to stdout. SVG, PNG and DOT work everywhere; PDF needs Graphviz's `dot` program
+(see docs/rendering.md). `--format text` (a tree) and `--format table` need no renderer at all.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any, get_args
 
+from ..engine import Value
 from . import UsageError
 
 DEFAULT_HIGHLIGHT = "w[2]12"  # the weight whose gradient the post derives step by step
+TEXT_FORMATS = ("text", "table")  # a tree or a table of nodes, as plain text
 
 
 def register(subparsers: Any) -> None:  # argparse's _SubParsersAction is private, hence Any
     """Add the `graph` subcommand to the `micrograd-like` parser."""
-    from .. import render
-
+    from ..render import Renderer  # the renderers the library has: one list, kept there
     parser = subparsers.add_parser(
         "graph",
-        help="draw the worked example's computation graph (or one frame per backward step)",
-        description="Draw the worked example's graph after backward: values, gradients and the local "
-        "derivative on every edge, with every path from the loss to one weight highlighted.",
+        help="draw a computation graph: the worked example's, or an expression (or one frame per step)",
+        description="Draw a graph after backward: values, gradients and the local derivative on every "
+        "edge, with every path from the root to one node highlighted. The worked example unless --expr.",
     )
-    out = parser.add_mutually_exclusive_group(required=True)
-    out.add_argument("-o", "--output", metavar="FILE", help="write the graph here (format from the suffix)")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument(
+        "-o", "--output", metavar="FILE", help="write the graph here (format from the suffix; - for stdout)"
+    )
     out.add_argument("--frames", metavar="DIR", help="write one numbered SVG per backward step into DIR")
-    parser.add_argument("--format", help="output format, overriding the suffix (svg, png, pdf, dot, ...)")
+    parser.add_argument(
+        "--format",
+        help="output format, overriding the suffix (svg, png, pdf, dot, ...; text or table: as text)",
+    )
+    add_graph_arguments(parser)
     parser.add_argument(
         "--highlight",
         metavar="NAME",
-        default=DEFAULT_HIGHLIGHT,
-        help=f"emphasise every path from the loss to this node (default {DEFAULT_HIGHLIGHT}; '' for none)",
+        default=None,
+        help=f"emphasise every path from the root to this node (default {DEFAULT_HIGHLIGHT} for the "
+        "worked example, none for --expr; '' for none)",
     )
     parser.add_argument(
-        "--set",
-        dest="assignments",
-        metavar="NAME=VALUE",
-        action="append",
-        default=[],
-        help="override an input, target or weight of the worked example (repeatable), e.g. --set w[2]12=0.5",
+        "--compact", action="store_true", help="draw each op inside its value's box (narrower)"
     )
+    parser.add_argument("--digits", type=int, default=4, metavar="N", help="significant digits (default 4)")
     parser.add_argument(
         "--renderer",
-        choices=get_args(render.Renderer),
+        choices=get_args(Renderer),
         default="auto",
         help="native = Graphviz's dot program, embedded = the bundled graphviz-pure (default: auto)",
     )
@@ -57,40 +65,102 @@ def register(subparsers: Any) -> None:  # argparse's _SubParsersAction is privat
     parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Build the worked example, then draw it (or its backward frames); bad input is a UsageError."""
+def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
+    """--expr, --set and --bias: which graph (shared with `micrograd-like explain`)."""
+    parser.add_argument(
+        "--expr",
+        metavar="EXPR",
+        help="an expression of your own, e.g. 'tanh(a*b + c)': numbers, names, + - * / **, exp, log, "
+        "tanh, sigmoid, relu; give each name a value with --set",
+    )
+    parser.add_argument(
+        "--set",
+        dest="assignments",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="a value for a name of --expr, or an override of the worked example (x1, x2, y, lr, a "
+        "weight), e.g. --set w[2]12=0.5 (repeatable)",
+    )
+    parser.add_argument(
+        "--bias",
+        action="store_true",
+        help="the worked example with biases b[1]1, b[1]2, b[2]1 (0 unless --set)",
+    )
+
+
+def build_graph(args: argparse.Namespace) -> tuple[Value, str | None]:
+    """The root of the graph the arguments describe, after backward, and its default highlight."""
     from .. import example
-    from ..render import RenderError, render
+    from ..expr import parse_expression, parse_values
+
+    if args.expr is not None:
+        if args.bias:
+            raise UsageError("--bias belongs to the worked example; write a bias into --expr instead")
+        try:
+            expression = parse_expression(args.expr, parse_values(args.assignments))
+            expression.root.backward()
+        except (ValueError, ArithmeticError) as error:  # ExpressionError, or bad math such as log(0)
+            raise UsageError(f"--expr: {error}") from None
+        return expression.root, None
+    try:
+        worked = example.build(example.parse_assignments(args.assignments, bias=args.bias), bias=args.bias)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    worked.backward()
+    return worked.loss, DEFAULT_HIGHLIGHT
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the graph, then draw it (or its backward frames, or its text); bad input is a UsageError."""
+    from ..backprop import backward_order
+    from ..lookup import find_nodes
+    from ..render import RenderError, render, render_bytes
+    from ..textview import text_graph
     from ..viz import draw_dot, write_frames
 
+    if args.format is not None and not args.format.strip(". "):
+        raise UsageError("--format needs a format name (svg, png, pdf, dot, text, table, ...), got ''")
+    fmt = (args.format or "").lower().lstrip(".")
+    if args.output is None and args.frames is None and fmt not in TEXT_FORMATS:
+        raise UsageError("name an output: -o/--output FILE (- for stdout), --frames DIR, or --format text")
+    if not 1 <= args.digits <= 17:
+        raise UsageError(f"--digits must be between 1 and 17, got {args.digits}")
     for flag, path in (("-o", args.output), ("--frames", args.frames)):
         if path == "":  # Path("") is the current folder: never what was meant
             raise UsageError(f"{flag} needs a {'file' if flag == '-o' else 'folder'} name, got ''")
-    try:
-        overrides = example.parse_assignments(args.assignments)
-        worked = example.build(overrides)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    highlight = args.highlight or None
-    if highlight is not None and highlight not in worked.nodes:
-        names = ", ".join(worked.nodes)
-        raise UsageError(f"--highlight: no node named {highlight!r}; the worked example has {names}")
+    root, default = build_graph(args)
+    highlight = default if args.highlight is None else args.highlight or None
+    if highlight is not None:
+        try:
+            find_nodes(root, highlight)
+        except ValueError as error:
+            raise UsageError(f"--highlight: {error}") from None
     try:
         if args.frames is not None:
             if args.format not in (None, "svg"):
                 raise UsageError(f"--frames writes SVG files; --format {args.format} is not supported there")
-            directory = _frames_folder(args.frames)
-            paths = write_frames(worked.loss, directory, rankdir=args.direction, renderer=args.renderer)
+            for node in backward_order(root):  # the frames *are* a backward pass: from zero again
+                if node.is_leaf:
+                    node.grad = 0.0
+            options = {"rankdir": args.direction, "digits": args.digits, "compact": args.compact}
+            paths = write_frames(root, _frames_folder(args.frames), renderer=args.renderer, **options)
             print(f"wrote {len(paths)} frames to {args.frames}")
             return 0
-        worked.backward()
-        graph = draw_dot(worked.loss, rankdir=args.direction, highlight=highlight)
-        path = render(graph, Path(args.output), format=args.format, renderer=args.renderer)
-    except RenderError as error:
+        if fmt in TEXT_FORMATS:
+            text = (
+                str(text_graph(root, style="tree" if fmt == "text" else "table", digits=args.digits)) + "\n"
+            )
+            return _write(text.encode("utf-8"), args.output or "-", text=True)
+        graph = draw_dot(
+            root, rankdir=args.direction, highlight=highlight, digits=args.digits, compact=args.compact
+        )
+        if args.output == "-":
+            data = render_bytes(graph, fmt or "svg", args.renderer)
+            return _write(data, "-", text=(fmt or "svg") in ("svg", "dot", "gv", "plain", "json", "xdot"))
+        path = render(graph, Path(args.output), format=fmt or None, renderer=args.renderer)
+    except (RenderError, OSError) as error:
         raise UsageError(str(error)) from None
-    except OSError as error:  # in words, not "[Errno 30] ..."
-        where = f"cannot write {error.filename}" if error.filename else "cannot write the picture"
-        raise UsageError(f"{where}: {error.strerror or error}") from None
     print(f"wrote {path}")
     return 0
 
@@ -105,3 +175,20 @@ def _frames_folder(name: str) -> Path:
     except OSError as error:  # a read-only file system, no permission, /proc, ...
         raise UsageError(f"--frames {name}: cannot create the folder: {error.strerror or error}") from None
     return directory
+
+
+def _write(data: bytes, output: str, *, text: bool) -> int:
+    """Write to stdout (`-`) or a file; a binary picture refuses to go to a terminal."""
+    if output != "-":
+        try:
+            Path(output).write_bytes(data)
+        except OSError as error:
+            raise UsageError(f"cannot write {output!r}: {error.strerror or error}") from None
+        print(f"wrote {output}")
+        return 0
+    if not text and sys.stdout.isatty():
+        raise UsageError("-o -: a binary picture would garble the terminal; redirect it (> graph.png)")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+    return 0
