@@ -11,23 +11,19 @@ import select
 import subprocess
 import sys
 import time
-from contextlib import redirect_stderr, redirect_stdout
 
+import oracles
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_example import post_numbers
+from oracles import post_numbers
 
-from micrograd_like import cli
 from micrograd_like.example import DEFAULTS, FORWARD_NAMES, WEIGHT_NAMES, WorkedExample, build
 from micrograd_like.walkthrough import walkthrough, wrap
 
 
 def run_cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = cli.main(["example", *argv])
-    return code, out.getvalue(), err.getvalue()
+    return oracles.run_cli("example", *argv)
 
 
 def logical_lines(ex: WorkedExample, param: str = "w[2]12", digits: int | None = None) -> list[str]:

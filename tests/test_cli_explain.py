@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from test_example import post_numbers
+from oracles import post_numbers
 
 from micrograd_like.cli import main
 from micrograd_like.example import DEFAULTS

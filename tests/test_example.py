@@ -14,6 +14,7 @@ import math
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracles import post_numbers
 
 from micrograd_like import Value, backward_order
 from micrograd_like.example import (
@@ -27,37 +28,6 @@ from micrograd_like.example import (
     parse_assignments,
 )
 from micrograd_like.nn import MLP
-
-
-def post_numbers(p: dict[str, float]) -> dict[str, float]:
-    """Every number of the worked example, from the post's formulas in plain floats."""
-    x1, x2, y, lr = p["x1"], p["x2"], p["y"], p["lr"]
-    n: dict[str, float] = {}
-    n["s[1]1"] = p["w[1]11"] * x1 + p["w[1]12"] * x2
-    n["s[1]2"] = p["w[1]21"] * x1 + p["w[1]22"] * x2
-    n["z[1]1"] = math.tanh(n["s[1]1"])
-    n["z[1]2"] = math.tanh(n["s[1]2"])
-    n["s[2]"] = p["w[2]11"] * n["z[1]1"] + p["w[2]12"] * n["z[1]2"]
-    n["z[2]"] = yhat = math.tanh(n["s[2]"])
-    n["L"] = (yhat - y) ** 2
-    n["dL/dz[2]"] = 2 * (yhat - y)
-    n["dz[2]/ds[2]"] = 1 - yhat * yhat  # 1 − tanh²(s[2])
-    n["dL/ds[2]"] = n["dL/dz[2]"] * n["dz[2]/ds[2]"]
-    n["dL/dw[2]11"] = n["dL/ds[2]"] * n["z[1]1"]  # ds[2]/dw[2]11 = z[1]1
-    n["dL/dw[2]12"] = n["dL/ds[2]"] * n["z[1]2"]  # ds[2]/dw[2]12 = z[1]2
-    for j in (1, 2):
-        z = n[f"z[1]{j}"]
-        n[f"dL/dz[1]{j}"] = n["dL/ds[2]"] * p[f"w[2]1{j}"]  # ds[2]/dz[1]j = w[2]1j
-        n[f"dL/ds[1]{j}"] = n[f"dL/dz[1]{j}"] * (1 - z * z)  # dz/ds = 1 − tanh²(s)
-        n[f"dL/dw[1]{j}1"] = n[f"dL/ds[1]{j}"] * x1  # ds[1]j/dw[1]j1 = x1
-        n[f"dL/dw[1]{j}2"] = n[f"dL/ds[1]{j}"] * x2
-    for w in WEIGHT_NAMES:
-        n[f"new {w}"] = p[w] - lr * n[f"dL/d{w}"]
-    new = {**p, **{w: n[f"new {w}"] for w in WEIGHT_NAMES}}
-    a1 = math.tanh(new["w[1]11"] * x1 + new["w[1]12"] * x2)
-    a2 = math.tanh(new["w[1]21"] * x1 + new["w[1]22"] * x2)
-    n["L after"] = (math.tanh(new["w[2]11"] * a1 + new["w[2]12"] * a2) - y) ** 2
-    return n
 
 
 def assert_matches_post(ex: WorkedExample) -> None:

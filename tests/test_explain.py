@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from test_example import post_numbers
+from oracles import post_numbers
 
 from micrograd_like import Value, backward_order, rules
 from micrograd_like.example import WEIGHT_NAMES, build

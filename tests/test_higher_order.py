@@ -15,8 +15,7 @@ from collections.abc import Callable
 import pytest
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
-from test_example import post_numbers
-from test_random_graphs import Program, programs, relu_inputs, run_engine, run_reference
+from oracles import Program, post_numbers, programs, relu_inputs, run_engine, run_reference
 from test_rules import CASE_IDS, CASES, Case
 
 from micrograd_like import (

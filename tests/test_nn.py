@@ -9,18 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from oracles import POST_WEIGHTS
 
 from micrograd_like import Value
 from micrograd_like.nn import MLP, Layer, ModelFileError, Module, Neuron
-
-POST_WEIGHTS = {
-    "w[1]11": 0.25,
-    "w[1]12": -0.40,
-    "w[1]21": 0.60,
-    "w[1]22": 0.10,
-    "w[2]11": -0.70,
-    "w[2]12": 0.35,
-}
 
 
 def post_network() -> MLP:

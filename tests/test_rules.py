@@ -9,32 +9,15 @@ are kept a safe distance away.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracles import partials
 
 from micrograd_like import RULES, Value, rules
-
-
-def derivative(f: Callable[[float], float], x: float) -> float:
-    """Five-point central difference: error O(h⁴) plus rounding O(eps·|f|/h)."""
-    h = 1e-4 * max(abs(x), 0.1)
-    return (-f(x + 2 * h) + 8 * f(x + h) - 8 * f(x - h) + f(x - 2 * h)) / (12 * h)
-
-
-def partials(f: Callable[..., float], point: Sequence[float]) -> list[float]:
-    """d f / d point[k] for each k, by finite differences."""
-    out = []
-    for k in range(len(point)):
-
-        def along_k(t: float, k: int = k) -> float:
-            return f(*[t if j == k else v for j, v in enumerate(point)])
-
-        out.append(derivative(along_k, point[k]))
-    return out
 
 
 def close(analytic: float, numeric: float, scale: float) -> bool:

@@ -11,7 +11,7 @@ import math
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_example import post_numbers
+from oracles import post_numbers
 
 from micrograd_like import backward_order
 from micrograd_like.example import WEIGHT_NAMES, build
