@@ -9,6 +9,7 @@
 """
 
 from .backprop import BackwardError, BackwardStep, Edge, backward, backward_order, backward_steps
+from .compiler import CompiledBatch, CompiledGraph, compile_batch, compile_graph
 from .engine import Value, apply, is_recording, no_grad
 from .explain import Explanation, count_paths, explain
 from .gradcheck import GradcheckError, gradcheck
@@ -27,6 +28,8 @@ __all__ = [
     "Adam",
     "BackwardError",
     "BackwardStep",
+    "CompiledBatch",
+    "CompiledGraph",
     "Edge",
     "Explanation",
     "GradcheckError",
@@ -41,6 +44,8 @@ __all__ = [
     "backward",
     "backward_order",
     "backward_steps",
+    "compile_batch",
+    "compile_graph",
     "count_paths",
     "draw_dot",
     "explain",

@@ -50,6 +50,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--json", action="store_true", help="print the numbers as one JSON object (exact floats)"
     )
+    parser.add_argument(
+        "--code",
+        action="store_true",
+        help="print the example compiled to Python: the forward pass and the chain rule as code that runs",
+    )
     parser.set_defaults(run=run)
 
 
@@ -63,6 +68,11 @@ def run(args: argparse.Namespace) -> int:
         ex = build(parse_assignments(args.set))
     except ValueError as error:
         raise UsageError(f"--set: {error}") from None
+    if args.code:  # --set values become the function's defaults
+        from ..compiler import example_source
+
+        print(example_source(ex.params), end="")
+        return 0
     try:
         if args.json:
             print(json.dumps(summary(ex), indent=2, ensure_ascii=False))

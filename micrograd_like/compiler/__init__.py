@@ -7,6 +7,14 @@
 """
 
 from .batch import CompiledBatch, CompiledModel, compile_batch, compile_model
-from .graph import CompiledGraph, compile_graph
+from .graph import CompiledGraph, compile_graph, example_source
 
-__all__ = ["CompiledBatch", "CompiledGraph", "CompiledModel", "compile_batch", "compile_graph", "compile_model"]
+__all__ = [
+    "CompiledBatch",
+    "CompiledGraph",
+    "CompiledModel",
+    "compile_batch",
+    "compile_graph",
+    "compile_model",
+    "example_source",
+]

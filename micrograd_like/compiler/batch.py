@@ -70,7 +70,7 @@ class CompiledBatch:
             return self._on_engine(rows, mean)
         for leaf, g in zip(self.wrt, grads):
             leaf.grad += g
-        return total / m if mean and m > 1 else total  # type: ignore[no-any-return]
+        return float(total / m if mean and m > 1 else total)
 
     def _on_engine(self, rows: list[tuple[float, ...]], mean: bool) -> float:
         """The whole set's graph on the engine, as `fit` builds it: its errors, or its numbers."""
@@ -149,7 +149,9 @@ def batch_source(plan: Plan) -> str:
         f"    raise ArithmeticError({NOT_FINITE!r})",
         f"return {total}, {codegen.tuple_text(params)}",
     ]
-    return _module(plan, "forward_backward_batch", [data, f"{seed}=1.0"], body, f"{top}, compiled by compile_batch")
+    return _module(
+        plan, "forward_backward_batch", [data, f"{seed}=1.0"], body, f"{top}, compiled by compile_batch"
+    )
 
 
 def _targets(plan: Plan) -> str:
@@ -234,7 +236,7 @@ def model_source(plan: Plan) -> str:
         *codegen.forward_lines(plan),
         "",
         f"# d(cost)/d(outputs) for this sample, from the loss ({upstream} runs it on the engine)",
-        f"{codegen.tuple_text([grad[root] for root in plan.roots])} = {upstream}({codegen.tuple_text(outputs)})",
+        f"{codegen.tuple_text([grad[r] for r in plan.roots])} = {upstream}({codegen.tuple_text(outputs)})",
         "# backward pass, one line per edge; the parameters' gradients add up over the samples",
         *codegen.backward_lines(plan, {}, plan.wrt, preset=plan.roots),
         f"# {CHECK_COMMENT}",

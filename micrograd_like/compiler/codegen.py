@@ -26,13 +26,13 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .. import mathexpr
 from ..backprop import parents_first
 from ..engine import Value
+from ..names import Names, graph_names, wrap
 from ..rules import RULES, Rule, power
-from ..names import Names, dname, graph_names
 
 MAX_COLUMN = 44  # comments line up after the code, at most this far in (longer code pushes its own)
 CHECK_WIDTH = 80  # characters of names per `sum((...))` line in the finiteness check
@@ -146,12 +146,12 @@ def _postorder(starts: Sequence[Value], done: set[Value]) -> list[Value]:
             if k == 0 and node in done:
                 continue
             done.add(node)
-            parents = node.parents
-            if k < len(parents):
+            parent = node._a if k == 0 else node._b if k == 1 else None
+            if parent is not None:
                 stack.append((node, k + 1))
-                if parents[k] not in done:
-                    stack.append((parents[k], 0))
-            elif node.rule is not None:
+                if parent not in done:
+                    stack.append((parent, 0))
+            elif node._a is not None:  # an op node, all its parents placed
                 placed.append(node)
     return placed
 
@@ -197,6 +197,14 @@ def _bindings(plan: Plan, node: Value) -> dict[str, str]:
     return names
 
 
+@cache
+def _template(rule: Rule, k: int | None) -> str:
+    """The rule's forward (k=None) or k-th local derivative as Python with `{a}`, `{b}`, `{out}`
+    where the names go (rendered once per rule: a graph's lines are then filled in quickly)."""
+    slots = {x: "{%s}" % x for x in (*rule.inputs, "out")}  # noqa: UP031 (a template of a template)
+    return rule.python_forward(**slots) if k is None else rule.python_local(k, **slots)
+
+
 def _level(plan: Plan, node: Value) -> int:
     """How tightly a node's display name binds (for parentheses in comments), as names.py decides."""
     text = plan.names.text[node]
@@ -209,6 +217,9 @@ def expression_text(plan: Plan, node: Value) -> str:
     """The op applied to its parents' display names: `w[1]11·x1`."""
     rule = node.rule
     assert rule is not None
+    text = plan.names.text[node]
+    if not node.label:  # graph_names already wrote it: as the node's name, or the legend of a `t7`
+        return plan.names.legend.get(text, text)
     parents = node.parents
     return rule.show(*(plan.names.text[p] for p in parents), levels=tuple(_level(plan, p) for p in parents))
 
@@ -228,8 +239,15 @@ def forward_lines(plan: Plan) -> list[str]:
         assert rule is not None
         shown = expression_text(plan, node)
         comment = shown if text[node] == shown else f"{text[node]} = {shown}"
-        line = f"{code[node]} = {rule.python_forward(**_bindings(plan, node))}"
-        lines.append((line, comment))
+        names = _bindings(plan, node)
+        if not registered(rule):
+            # Python's own errors stand for the table's checks (x / 0, log(0)); a rule of your own
+            # gets its checks written out, and the engine then reports a failed one in its words
+            for check in rule.checks:
+                condition = mathexpr.to_python(check.expr, names)
+                message = f"{rule.name}: the check {check.holds} failed"
+                lines.append((f"if not ({condition}): raise ArithmeticError({message!r})", check.holds))
+        lines.append((f"{code[node]} = {_template(rule, None).format_map(names)}", comment))
     return _aligned(lines)
 
 
@@ -247,8 +265,9 @@ def backward_lines(
     in `preset` already hold their upstream gradient (set by the code before these lines).
     """
     lines: list[tuple[str, str]] = []
-    code, text, grad = plan.names.code, plan.names.text, plan.grad
+    text, grad = plan.names.text, plan.grad
     started = set(accumulate) | set(preset)
+    wrapped = lru_cache(maxsize=None)(wrap)  # each name parenthesised once, not once per edge
     for root, (seed, comment) in seeds.items():
         op = "+=" if root in started else "="
         lines.append((f"{grad[root]} {op} {seed}", comment))
@@ -266,8 +285,9 @@ def backward_lines(
                 continue
             first = parent not in started
             started.add(parent)
-            statement = _edge(grad[parent], rule.local_exprs[k], rule.python_local(k, **names), upstream, first)
-            formula = f"{dname(text[node], text[parent])} = {rule.local_text(k, **texts)}"
+            local = _template(rule, k).format_map(names)
+            statement = _edge(grad[parent], rule.local_exprs[k], local, upstream, first)
+            formula = f"d{wrapped(text[node])}/d{wrapped(text[parent])} = {rule.local_text(k, **texts)}"
             lines.append((statement, formula))
     return _aligned(lines)
 
@@ -302,15 +322,19 @@ def watched(plan: Plan) -> list[Value]:
     return [node for node in plan.reading if node in seen]
 
 
-@lru_cache(maxsize=None)
+def registered(rule: Rule) -> bool:
+    """Whether `rule` is the table's own (RULES, or `power(n)`), whose failures Python's math shares."""
+    return RULES.get(rule.name) is rule or (rule.param is not None and power(rule.param) is rule)
+
+
+@cache
 def can_hide(rule: Rule, k: int) -> bool:
     """Whether the op can give a finite result from an inf or nan as its k-th input.
 
     Probed on the rule's own forward expression; a rule outside the table (one of your own) is
     assumed to, so its inputs are always checked.
     """
-    registered = RULES.get(rule.name) is rule or (rule.param is not None and power(rule.param) is rule)
-    if not registered:
+    if not registered(rule):
         return True
     forward = eval(f"lambda {', '.join(rule.inputs)}: {rule.python_forward()}", {"math": math})
     others = (-2.0, -0.5, 0.0, 0.5, 2.0, math.inf, -math.inf, math.nan)
@@ -333,7 +357,9 @@ def check_lines(names: Sequence[str], total: str, add: bool = False) -> list[str
     One `math.isfinite(total)` then tells whether any was inf or nan: inf - inf and nan + anything
     are nan, and an inf makes the sum inf or nan.
     """
-    lines, chunk, width = [], [], 0
+    lines: list[str] = []
+    chunk: list[str] = []
+    width = 0
     for i, name in enumerate(names):
         chunk.append(name)
         width += len(name) + 2
@@ -354,7 +380,10 @@ def tuple_text(names: Sequence[str]) -> str:
 def signature(name: str, first: Sequence[str], plan: Plan) -> list[str]:
     """`def name(first..., leaf=its value now, ...):`, one argument a line, the leaves' current data
     as defaults (so the function runs as it stands)."""
-    args = [*(f"    {a}," for a in first), *(f"    {plan.names.code[leaf]}={leaf.data!r}," for leaf in plan.args)]
+    args = [
+        *(f"    {a}," for a in first),
+        *(f"    {plan.names.code[leaf]}={leaf.data!r}," for leaf in plan.args),
+    ]
     return [f"def {name}(", *args, "):"]
 
 

@@ -25,7 +25,7 @@ and `Rule.python_local` render each line), so the value and every leaf gradient 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -38,7 +38,9 @@ from .codegen import Plan
 FAILURES = (ArithmeticError, ValueError, TypeError)  # what plain math raises on bad numbers
 NOT_FINITE = "a value or gradient is inf or nan; run the graph on the engine to see where"
 # what the finiteness check adds up, and why that is enough (codegen.watched)
-CHECK_COMMENT = "an inf or nan anywhere reaches this sum: the root, a gradient, or the input of an op that can hide it"
+CHECK_COMMENT = (
+    "an inf or nan anywhere reaches this sum: the root, a gradient, or the input of an op that can hide it"
+)
 _data = attrgetter("data")
 
 
@@ -84,7 +86,7 @@ class CompiledGraph:
             return self._on_engine()
         for leaf, g in zip(self.wrt, grads):
             leaf.grad += g
-        return value  # type: ignore[no-any-return]
+        return float(value)
 
     def _on_engine(self) -> float:
         """The same pass on the engine, on copies of the graph: its errors, or its numbers."""
@@ -96,7 +98,8 @@ class CompiledGraph:
 
     def __repr__(self) -> str:
         ops = sum(1 for node in self._order if node.rule is not None)
-        return f"<CompiledGraph of {self.root!r}: {ops} ops, {len(self.leaves)} leaves, {len(self.wrt)} gradients>"
+        sizes = f"{ops} ops, {len(self.leaves)} leaves, {len(self.wrt)} gradients"
+        return f"<CompiledGraph of {self.root!r}: {sizes}>"
 
 
 def compile_graph(root: Value, *, wrt: Sequence[Value] | None = None) -> CompiledGraph:
@@ -108,6 +111,14 @@ def compile_graph(root: Value, *, wrt: Sequence[Value] | None = None) -> Compile
     if not isinstance(root, Value):
         raise TypeError(f"compile_graph needs a Value, got {type(root).__name__}: {root!r}")
     return CompiledGraph(codegen.make_plan([root], wrt))
+
+
+def example_source(overrides: Mapping[str, float] | None = None) -> str:
+    """The post's worked example compiled (`micrograd-like example --code`): its forward pass and
+    its chain rule down to every weight, as Python that runs; `overrides` as for `example.build`."""
+    from ..example import build
+
+    return compile_graph(build(overrides).loss).source
 
 
 def replay(
@@ -175,7 +186,9 @@ def graph_source(plan: Plan) -> str:
         *codegen.backward_lines(plan, seeds),
         "",
         f"# {CHECK_COMMENT}",
-        *codegen.check_lines([*(code[n] for n in codegen.watched(plan)), *(grad[leaf] for leaf in plan.wrt)], check),
+        *codegen.check_lines(
+            [*(code[n] for n in codegen.watched(plan)), *(grad[leaf] for leaf in plan.wrt)], check
+        ),
         f"if not math.isfinite({check}):",
         f"    raise ArithmeticError({NOT_FINITE!r})",
         f"return {code[root]}, {codegen.tuple_text([grad[leaf] for leaf in plan.wrt])}",
