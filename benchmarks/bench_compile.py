@@ -260,13 +260,14 @@ def compile_cost(what: str, cfg: be.Config) -> CompileCost:
     points, labels, weights = _data(cfg)
     model = be.MLP(be.ours(), cfg.sizes, weights)
     params = model.parameters()
+    graph: dict[str, Any] = {"rows": []}  # dropped before the memory the compiled form holds is read
     if what == "whole":
-        root = be.total_loss(be.ours(), model, points, labels, cfg.alpha)
-        rows: list[Value] = []
+        graph["root"] = be.total_loss(be.ours(), model, points, labels, cfg.alpha)
     else:
-        root, rows, _ = per_sample_graph(cfg, model)
+        graph["root"], graph["rows"], _ = per_sample_graph(cfg, model)
 
     def make() -> Any:
+        root, rows = graph["root"], graph["rows"]
         return compile_batch(root, rows=rows, wrt=params) if rows else compile_graph(root, wrt=params)
 
     gc.collect()
@@ -279,7 +280,7 @@ def compile_cost(what: str, cfg: be.Config) -> CompileCost:
     compiled = make()
     peak = tracemalloc.get_traced_memory()[1] - base
     compiled._order = []  # the graph it keeps for the engine fallback is the graph's, not its own memory
-    del root, rows
+    graph.clear()
     gc.collect()
     held = tracemalloc.get_traced_memory()[0] - base
     tracemalloc.stop()
