@@ -53,7 +53,7 @@ class CompiledBatch:
         self.rows: list[Value] = plan.rows
         self.leaves: list[Value] = plan.args
         self.wrt: list[Value] = plan.wrt
-        self._order = plan.order
+        self._order = codegen.evaluation_order(plan.roots)  # for the engine fallback
         self.source = batch_source(plan)
         namespace: dict[str, Any] = {"__name__": "micrograd_like.compiled"}
         exec(compile(self.source, f"<compiled batch of {plan.names.text[self.root]}>", "exec"), namespace)
@@ -67,6 +67,8 @@ class CompiledBatch:
         try:
             total, grads = self.function(rows, seed, *map(operator.attrgetter("data"), self.leaves))
         except FAILURES:
+            total = None
+        if total is None:  # outside the except block: the engine's error is not "during handling"
             return self._on_engine(rows, mean)
         for leaf, g in zip(self.wrt, grads):
             leaf.grad += g
@@ -256,5 +258,5 @@ def model_source(plan: Plan) -> str:
         f"    raise ArithmeticError({NOT_FINITE!r})",
         f"return {codegen.tuple_text(params)}",
     ]
-    title = f"The outputs {', '.join(outputs)} of an MLP, compiled by compile_model"
+    title = f"The outputs {', '.join(text[r] for r in plan.roots)} of an MLP, compiled by compile_model"
     return _module(plan, "forward_backward_batch", [data, upstream], body, title)

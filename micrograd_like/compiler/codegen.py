@@ -135,9 +135,18 @@ def _reading_order(roots: Sequence[Value], order: Sequence[Value]) -> list[Value
     return placed
 
 
-def _postorder(starts: Sequence[Value], done: set[Value]) -> list[Value]:
-    """Op nodes below `starts` not yet in `done`, each after its parents, a first parent's part of
-    the graph before a second's; adds them to `done`. Iterative, for graphs of any depth."""
+def evaluation_order(roots: Sequence[Value]) -> list[Value]:
+    """Every node below `roots` in the order Python evaluates an expression: each after its parents,
+    a first operand's part before a second's (in `log(x) + 1 / y`, the log first). The engine
+    fallback recomputes in this order, so of two failing ops it reports the one a program written
+    as one expression would have met first."""
+    return _postorder(roots, set(), leaves=True)
+
+
+def _postorder(starts: Sequence[Value], done: set[Value], leaves: bool = False) -> list[Value]:
+    """Op nodes (and, with `leaves`, leaves) below `starts` not yet in `done`, each after its
+    parents, a first parent's part of the graph before a second's; adds them to `done`.
+    Iterative, for graphs of any depth."""
     placed: list[Value] = []
     for start in starts:
         stack: list[tuple[Value, int]] = [(start, 0)]
@@ -151,7 +160,7 @@ def _postorder(starts: Sequence[Value], done: set[Value]) -> list[Value]:
                 stack.append((node, k + 1))
                 if parent not in done:
                     stack.append((parent, 0))
-            elif node._a is not None:  # an op node, all its parents placed
+            elif leaves or node._a is not None:  # all its parents placed
                 placed.append(node)
     return placed
 
@@ -324,7 +333,16 @@ def watched(plan: Plan) -> list[Value]:
 
 def registered(rule: Rule) -> bool:
     """Whether `rule` is the table's own (RULES, or `power(n)`), whose failures Python's math shares."""
-    return RULES.get(rule.name) is rule or (rule.param is not None and power(rule.param) is rule)
+    if RULES.get(rule.name) is rule:
+        return True
+    if rule.param is None:
+        return False
+    own = power(rule.param)  # power(2) and power(2.0) are two cached objects with the same math
+    return (own.forward_text, own.local_texts, own.checks) == (
+        rule.forward_text,
+        rule.local_texts,
+        rule.checks,
+    )
 
 
 @cache

@@ -6,16 +6,18 @@ edge, and returns the root's value and its gradient with respect to each leaf. C
 their `.grad`, as `backward()` would; it is ~100× quicker than building the graph again.
 
     >>> from micrograd_like import Value
-    >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
+    >>> x, w = Value(0.5, "x"), Value(-2.0, "w")
     >>> loss = (w * x).tanh() ** 2
     >>> f = compile_graph(loss)
-    >>> f()                      # the same value backward() would see
-    0.9999877116507956
-    >>> round(w.grad, 12), round(x.grad, 12)
-    (-9.8306e-05, 0.000147459)
-    >>> w.data = 0.1             # change a leaf: the next call sees it
-    >>> f(), round(w.grad, 9)    # .grad accumulates, as after two backward() calls
-    (0.03946283299382422, 0.760913093)
+    >>> f()                     # L = tanh²(w·x), as loss.backward() would see it
+    0.5800256583859739
+    >>> w.grad, x.grad          # dL/dw = 2·tanh(w·x)·(1 - tanh²(w·x))·x, and dL/dx
+    (-0.3198500042246123, 1.2794000168984492)
+    >>> w.data = 1.0            # change a leaf: the next call sees it
+    >>> f()
+    0.21355226703407257
+    >>> w.grad                  # added on, as after a second backward(): -0.31985 + 0.36343
+    0.04358098646718134
 
 The numbers are the engine's: the same float operations in the same order (`Rule.python_forward`
 and `Rule.python_local` render each line), so the value and every leaf gradient equal those of
@@ -69,7 +71,7 @@ class CompiledGraph:
         self.root = plan.roots[0]
         self.leaves: list[Value] = plan.args
         self.wrt: list[Value] = plan.wrt
-        self._order = plan.order
+        self._order = codegen.evaluation_order(plan.roots)  # for the engine fallback
         self._constants = [node for node in plan.order if node.kind == "constant" and node not in plan.args]
         self._constant_data = tuple(map(_data, self._constants))
         self.source = graph_source(plan)
@@ -83,6 +85,8 @@ class CompiledGraph:
         try:
             value, grads = self.function(*map(_data, self.leaves))
         except FAILURES:
+            value = None
+        if value is None:  # outside the except block: the engine's error is not "during handling"
             return self._on_engine()
         for leaf, g in zip(self.wrt, grads):
             leaf.grad += g
@@ -124,7 +128,7 @@ def example_source(overrides: Mapping[str, float] | None = None) -> str:
 def replay(
     order: Sequence[Value], copies: dict[Value, Value] | None = None, data: dict[Value, float] | None = None
 ) -> dict[Value, Value]:
-    """Copies of the nodes of `order` (parents first), computed again by the engine.
+    """Copies of the nodes of `order` (parents first), computed again by the engine in that order.
 
     A leaf's copy has its current data (or its number in `data`, checked as `Value` checks it) and
     its gradient; nodes already in `copies` are used as they are (leaves shared between rows). An
