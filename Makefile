@@ -47,6 +47,7 @@ quick: $(DEV)
 bench: $(DEV)
 	$(BIN)/python -m pip install --quiet micrograd==0.1.0
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_compile.py
 
 # JupyterLab in the project's venv, to open the notebooks
 lab: $(DEV)
