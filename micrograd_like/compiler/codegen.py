@@ -54,12 +54,7 @@ class Plan:
 
     def fresh(self, base: str) -> str:
         """An identifier no node uses: `base`, or `base_2`, `base_3`, ..."""
-        name, n = base, 1
-        while name in self.taken:
-            n += 1
-            name = f"{base}_{n}"
-        self.taken.add(name)
-        return name
+        return _fresh(self.taken, base)
 
 
 def make_plan(roots: Sequence[Value], wrt: Sequence[Value] | None = None, rows: Sequence[Value] = ()) -> Plan:
@@ -73,7 +68,7 @@ def make_plan(roots: Sequence[Value], wrt: Sequence[Value] | None = None, rows: 
     inside = set(order)
     leaves = [node for node in order if node.is_leaf]
     rows = list(rows)
-    _check_leaves(rows, inside, "rows", allow_constant=False)
+    _check_leaves(rows, inside, "rows")
     row_set = set(rows)
     if len(row_set) != len(rows):
         raise ValueError("rows: the same leaf is listed twice")
@@ -88,7 +83,7 @@ def make_plan(roots: Sequence[Value], wrt: Sequence[Value] | None = None, rows: 
         chosen = list(args)
     else:
         chosen = list(dict.fromkeys(wrt))  # in the caller's order, each once
-        _check_leaves(chosen, inside, "wrt", allow_constant=False)
+        _check_leaves(chosen, inside, "wrt")
         if row_set & set(chosen):
             raise ValueError("wrt: a leaf read from the rows of data gets no gradient")
     needs = set(chosen)
@@ -174,7 +169,8 @@ def _fresh(taken: set[str], base: str) -> str:
     return name
 
 
-def _check_leaves(nodes: Iterable[object], inside: set[Value], what: str, allow_constant: bool) -> None:
+def _check_leaves(nodes: Iterable[object], inside: set[Value], what: str) -> None:
+    """A TypeError or ValueError naming an entry that is not a non-constant leaf of the graph."""
     for node in nodes:
         if not isinstance(node, Value):
             raise TypeError(f"{what}: expected Values, got {type(node).__name__}: {node!r}")
@@ -182,7 +178,7 @@ def _check_leaves(nodes: Iterable[object], inside: set[Value], what: str, allow_
             raise ValueError(f"{what}: {node!r} is not in the graph (no path from the root reaches it)")
         if not node.is_leaf:
             raise ValueError(f"{what}: {node!r} is computed by an op, not a leaf")
-        if node.kind == "constant" and not allow_constant:
+        if node.kind == "constant":
             raise ValueError(
                 f"{what}: {node!r} is a constant, compiled in as a number; make it Value(...) to vary it"
             )

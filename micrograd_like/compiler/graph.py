@@ -50,8 +50,9 @@ class CompiledGraph:
     """A graph compiled to Python: call it to rerun forward and backward on the leaves' current data.
 
     `f()` returns the root's value as a float and adds d(root)/d(leaf) into `.grad` of each leaf in
-    `f.wrt` (by default every leaf that is not a constant); interior `Value`s are not updated (their
-    `.data` and `.grad` keep what they had). `f.source` is the generated Python, which runs on its
+    `f.wrt` (by default every leaf that is not a constant: the wrapped numbers' gradients, which
+    `backward()` also fills but nothing reads, are not computed); interior `Value`s are not updated
+    (their `.data` and `.grad` keep what they had). `f.source` is the generated Python, which runs on its
     own with only `math`; `f.function` is that code's `forward_backward`; `f.leaves` the leaves it
     reads, in its arguments' order.
 
@@ -64,7 +65,8 @@ class CompiledGraph:
     Domain errors keep the engine's words: when the plain math fails (log of a number <= 0, a
     division by zero) or any value or gradient comes out inf or nan, the call reruns the graph on
     the engine (`Rule.forward` and `backward()`, on copies), which raises the engine's own error
-    naming the op and the node; no `.grad` is changed.
+    naming the op and the node; no `.grad` is changed. The compiled object keeps the graph (for
+    that rerun): drop it to free both.
     """
 
     def __init__(self, plan: Plan) -> None:
