@@ -232,6 +232,9 @@ def fit(
 
 
 def _compiled_model(model: MLP, compile: bool | None) -> Any:
+    """The model compiled for fit's steps, or None to build the graph every step."""
+    if compile is not None and not isinstance(compile, bool):
+        raise TypeError(f"compile must be True, False or None, got {compile!r}")
     if compile is None:
         compile = type(model) is MLP
     if not compile:
@@ -246,7 +249,7 @@ def _compiled_step(
 ) -> tuple[float, int] | None:
     """One step with the model compiled and the loss on the engine, sample by sample: the numbers of
     the engine's step (the same operations in the same order). Returns (J, correct predictions),
-    or None, with nothing changed, when the numbers go bad: the caller then runs the step on the
+    or None when the numbers go bad, the weights untouched: the caller then runs the step on the
     engine, whose error says which op failed.
     """
     m = len(batch)

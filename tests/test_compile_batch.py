@@ -201,7 +201,7 @@ def test_fit_compiled_falls_back_to_the_engines_error() -> None:
     def run(compiled: bool) -> str:
         model = MLP(2, [1], activation="sigmoid", seed=0)
         model.load_state_dict({"w[1]11": 800.0, "w[1]12": 800.0, "b[1]1": 800.0})
-        data = Dataset("one", [[1.0, 1.0]], [0.0], "binary", 2)
+        data = Dataset("one", [[1.0, 1.0]], [0.0], "binary", 1)
         with pytest.raises((ValueError, ArithmeticError)) as caught:
             fit(
                 model,
@@ -216,6 +216,12 @@ def test_fit_compiled_falls_back_to_the_engines_error() -> None:
         return f"{type(caught.value).__name__}: {caught.value}"
 
     assert run(True) == run(False)
+
+
+def test_fit_compile_must_be_a_bool_or_none() -> None:
+    model = MLP(2, [2, 1], output_activation="linear", seed=0)
+    with pytest.raises(TypeError, match="compile must be True, False or None"):
+        fit(model, xor(8), make_optimizer("sgd", model.parameters()), epochs=1, compile="yes")  # type: ignore[arg-type]
 
 
 def test_compiled_model_refuses_replaced_parameters() -> None:
