@@ -48,6 +48,7 @@ quick: $(DEV)
 bench: $(DEV)
 	$(BIN)/python -m pip install --quiet micrograd==0.1.0
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_compile.py
 	$(BIN)/python benchmarks/bench_pythons.py
 
 # JupyterLab in the project's venv, to open the notebooks

@@ -9,6 +9,7 @@
 """
 
 from .backprop import BackwardError, BackwardStep, Edge, backward, backward_order, backward_steps
+from .compiler import CompiledBatch, CompiledGraph, compile_batch, compile_graph
 from .engine import Value, apply, is_recording, no_grad
 from .explain import Explanation, count_paths, explain
 from .expr import parse_expression
@@ -33,6 +34,8 @@ __all__ = [
     "Adam",
     "BackwardError",
     "BackwardStep",
+    "CompiledBatch",
+    "CompiledGraph",
     "DivergenceError",
     "Edge",
     "Explanation",
@@ -50,6 +53,8 @@ __all__ = [
     "backward",
     "backward_order",
     "backward_steps",
+    "compile_batch",
+    "compile_graph",
     "count_paths",
     "draw_dot",
     "explain",

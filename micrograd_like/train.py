@@ -189,12 +189,18 @@ def fit(
     batch_size: int | None = None,
     progress: bool | None = None,
     seed: int | None = 0,
+    compile: bool | None = None,
 ) -> History:
     """Train `model` on `data` for `epochs` passes; returns the `History`.
 
     `batch_size=None` uses the whole set per step (one step per epoch); otherwise each epoch
     shuffles the samples (with `random.Random(seed)`) and steps once per batch. Everything is
     checked before the first epoch; a run that blows up raises `TrainingDivergedError`.
+
+    `compile` runs each step's model forward and backward as compiled Python (`compile_model`),
+    the loss still on the engine: the same numbers, many times faster. The default, None, compiles
+    an `MLP` (whose graph's shape never depends on the numbers) and not a subclass of it, which
+    may compute differently; True compiles any model, False never.
     """
     _check_parts(model, data, optimizer)
     epochs = checks.integer("epochs", epochs, low=1)
@@ -208,13 +214,14 @@ def fit(
     order = list(range(len(data.xs)))
     size = batch_size or len(order)
     history = History()
+    compiled = _compiled_model(model, compile)
     bar = _progress_bar(epochs, progress, data.name)
     try:
         for epoch in range(1, epochs + 1):
             if batch_size is not None:
                 rng.shuffle(order)
             with _diverging(epoch, epochs, optimizer):
-                epoch_loss, hits = _epoch(model, data, optimizer, chosen, order, size)
+                epoch_loss, hits = _epoch(model, data, optimizer, chosen, order, size, compiled)
             history.loss.append(epoch_loss / len(order))
             postfix = {"loss": f"{history.loss[-1]:.4f}"}
             if chosen.predict is not None:
@@ -230,13 +237,24 @@ def fit(
 
 
 def _epoch(
-    model: MLP, data: Dataset, optimizer: Optimizer, chosen: Loss, order: list[int], size: int
+    model: MLP,
+    data: Dataset,
+    optimizer: Optimizer,
+    chosen: Loss,
+    order: list[int],
+    size: int,
+    compiled: Any = None,
 ) -> tuple[float, int]:
     """One pass over `order` in batches of `size`: (sum of per-sample losses, correct predictions)."""
     predict = chosen.predict
     epoch_loss, hits = 0.0, 0
     for start in range(0, len(order), size):
         batch = order[start : start + size]
+        done = _compiled_step(compiled, data, batch, chosen, optimizer) if compiled else None
+        if done is not None:  # None: not compiled, or the numbers went bad (the engine says where)
+            epoch_loss += done[0] * len(batch)
+            hits += done[1]
+            continue
         outs = [model.outputs(data.xs[i]) for i in batch]
         j = losses.cost([chosen.per_sample(o, data.ys[i]) for o, i in zip(outs, batch)])
         optimizer.zero_grad()
@@ -299,3 +317,57 @@ def _check_parts(model: MLP, data: Dataset, optimizer: Optimizer) -> None:
             "the optimizer holds none of the model's parameters, so training would change nothing: "
             "make it with the model's own, e.g. Adam(model.parameters())"
         )
+
+
+# --- the compiled step (compile=...) -------------------------------------------------------------
+
+
+def _compiled_model(model: MLP, compile: bool | None) -> Any:
+    """The model compiled for fit's steps, or None to build the graph every step."""
+    if compile is not None and not isinstance(compile, bool):
+        raise TypeError(f"compile must be True, False or None, got {compile!r}")
+    if compile is None:
+        compile = type(model) is MLP
+    if not compile:
+        return None
+    from .compiler import compile_model
+
+    return compile_model(model)
+
+
+def _compiled_step(
+    compiled: Any, data: Dataset, batch: list[int], chosen: Loss, optimizer: Optimizer
+) -> tuple[float, int] | None:
+    """One step with the model compiled and the loss on the engine, sample by sample: the numbers of
+    the engine's step (the same operations in the same order). Returns (J, correct predictions),
+    or None when the numbers go bad, the weights untouched: the caller then runs the step on the
+    engine, whose error says which op failed.
+    """
+    m = len(batch)
+    ys = iter([data.ys[i] for i in batch])
+    sample_losses: list[float] = []
+    hits = 0
+    predict = chosen.predict
+
+    def upstream(outputs: tuple[float, ...]) -> list[float]:
+        nonlocal hits
+        y = next(ys)
+        leaves = [Value(o) for o in outputs]
+        loss = chosen.per_sample(leaves, y)
+        # J = (l1 + ... + lm) / m gives each sample's loss the upstream gradient 1/m (1 when m = 1)
+        (loss / m if m > 1 else loss).backward()
+        sample_losses.append(loss.data)
+        if predict is not None:
+            hits += predict(list(outputs)) == y
+        return [v.grad for v in leaves]
+
+    optimizer.zero_grad()
+    try:
+        compiled.step([data.xs[i] for i in batch], upstream)
+    except (ArithmeticError, ValueError, TypeError):
+        return None  # no gradient was changed
+    optimizer.step()
+    total = sample_losses[0]
+    for loss in sample_losses[1:]:
+        total = total + loss  # the engine's cost adds in this order, then divides
+    return (total / m if m > 1 else total), hits

@@ -71,6 +71,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--json", action="store_true", help="print the numbers as one JSON object (exact floats)"
     )
+    parser.add_argument(
+        "--code",
+        action="store_true",
+        help="print the example compiled to Python: the forward pass and the chain rule as code that runs",
+    )
     parser.set_defaults(run=run)
 
 
@@ -95,8 +100,15 @@ def _example(args: argparse.Namespace) -> WorkedExample:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the walkthrough (or its JSON, or a training run); bad arguments raise UsageError."""
+    """Print the walkthrough (or its JSON, a training run, or its code); bad arguments raise UsageError."""
     ex = _example(args)
+    if args.code:  # --set values become the function's defaults
+        from ..compiler import example_source
+
+        if args.bias:
+            raise UsageError("--code writes the post's network; it cannot be combined with --bias")
+        print(example_source(ex.params), end="")
+        return 0
     try:
         if args.train is not None:
             return _train(ex, args.train, args.digits, args.json)

@@ -28,6 +28,7 @@ TEXT_FORMATS = ("text", "table")  # a tree or a table of nodes, as plain text
 def register(subparsers: Any) -> None:  # argparse's _SubParsersAction is private, hence Any
     """Add the `graph` subcommand to the `micrograd-like` parser."""
     from ..render import Renderer  # the renderers the library has: one list, kept there
+
     parser = subparsers.add_parser(
         "graph",
         help="draw a computation graph: the worked example's, or an expression (or one frame per step)",

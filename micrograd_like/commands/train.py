@@ -66,6 +66,13 @@ def register(subparsers: Any) -> None:
         default=None,
         help="show a progress bar (default: only when stderr is a terminal)",
     )
+    parser.add_argument(
+        "--compile",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="run the model's forward and backward as compiled Python, the same numbers many times "
+        "faster (default: on; --no-compile builds the graph every step)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -192,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
     )
     start = time.perf_counter()
     try:
-        history = fit(model, data, optimizer, epochs=epochs, progress=args.progress)
+        history = fit(model, data, optimizer, epochs=epochs, progress=args.progress, compile=args.compile)
     except TrainingDivergedError as error:
         raise UsageError(
             f"training diverged in epoch {error.epoch} of {error.epochs}: {error.reason}; "

@@ -1,0 +1,262 @@
+"""The batched form: one sample's graph compiled once and run over a whole dataset in the generated code.
+
+`compile_batch(loss, rows=[x1, x2, y])` compiles the graph of one sample's loss; the leaves in
+`rows` take their values from each row of a dataset, every other leaf (the weights) is shared.
+`batch(data)` returns the mean loss J over the rows and adds dJ/dw into each weight's `.grad`,
+exactly what building the whole set's graph, `cost(...)` and `backward()` would give.
+
+    >>> from micrograd_like import Value
+    >>> x, y = Value(0.0, "x"), Value(0.0, "y")
+    >>> w = Value(0.5, "w", kind="parameter")
+    >>> loss = (w * x - y) ** 2
+    >>> batch = compile_batch(loss, rows=[x, y])
+    >>> batch([(1.0, 2.0), (3.0, 0.0)])   # J = ((0.5 - 2)² + (1.5 - 0)²) / 2
+    2.25
+    >>> w.grad                            # dJ/dw = ((0.5 - 2)·1 + (1.5 - 0)·3) / 2 · 2
+    3.0
+
+`compile_model(model)` is the form `fit` uses: an MLP's forward and backward compiled, the loss
+left to the engine (a loss is Python that may choose its formula from the numbers, as
+`bce_with_logits` does), called once per sample from inside the loop.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..backprop import backward
+from ..engine import Value, _as_float
+from ..losses import cost
+from ..names import dname
+from . import codegen
+from .codegen import Plan
+from .graph import CHECK_COMMENT, FAILURES, NOT_FINITE, replay
+
+Rows = Sequence[Sequence[float]]
+Upstream = Callable[[tuple[float, ...]], Sequence[float]]
+
+
+class CompiledBatch:
+    """One sample's graph compiled to run over many rows: `batch(data)` -> the mean of the root.
+
+    Each row of `data` gives the values of the `rows` leaves, in order; the other leaves (`wrt`
+    by default: every one that is not a constant) keep their current `.data` and get the gradient
+    of the mean (or, with `mean=False`, of the sum) added into `.grad`. Interior nodes are not
+    updated. The shape is frozen as in `compile_graph`; a failure reruns the rows on the engine,
+    for its own error naming the op and the node (no gradient is changed).
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        self.root = plan.roots[0]
+        self.rows: list[Value] = plan.rows
+        self.leaves: list[Value] = plan.args
+        self.wrt: list[Value] = plan.wrt
+        self._order = codegen.evaluation_order(plan.roots)  # for the engine fallback
+        self.source = batch_source(plan)
+        namespace: dict[str, Any] = {"__name__": "micrograd_like.compiled"}
+        exec(compile(self.source, f"<compiled batch of {plan.names.text[self.root]}>", "exec"), namespace)
+        self.function = namespace["forward_backward_batch"]
+
+    def __call__(self, data: Rows, *, mean: bool = True) -> float:
+        rows = float_rows(data, len(self.rows))
+        m = len(rows)
+        # the engine's J = (l1 + ... + lm) / m hands each l its upstream gradient d(J)/d(l) = 1/m
+        seed = 1.0 / m if mean and m > 1 else 1.0
+        try:
+            total, grads = self.function(rows, seed, *map(operator.attrgetter("data"), self.leaves))
+        except FAILURES:
+            total = None
+        if total is None:  # outside the except block: the engine's error is not "during handling"
+            return self._on_engine(rows, mean)
+        for leaf, g in zip(self.wrt, grads):
+            leaf.grad += g
+        return float(total / m if mean and m > 1 else total)
+
+    def _on_engine(self, rows: list[tuple[float, ...]], mean: bool) -> float:
+        """The whole set's graph on the engine, as `fit` builds it: its errors, or its numbers."""
+        shared = replay([node for node in self._order if node.is_leaf and node not in self.rows])
+        losses = [replay(self._order, shared, dict(zip(self.rows, row)))[self.root] for row in rows]
+        if mean:
+            j = cost(losses)
+        else:
+            j = losses[0]
+            for loss in losses[1:]:
+                j = j + loss
+        backward(j)
+        for leaf in self.wrt:
+            leaf.grad = shared[leaf].grad
+        return j.data
+
+    def __repr__(self) -> str:
+        names = ", ".join(repr(leaf.label or leaf.kind) for leaf in self.rows)
+        return f"<CompiledBatch of {self.root!r} over rows ({names}): {len(self.wrt)} gradients>"
+
+
+def compile_batch(root: Value, rows: Sequence[Value], *, wrt: Sequence[Value] | None = None) -> CompiledBatch:
+    """Compile one sample's graph below `root`, the leaves `rows` read from each row of a dataset.
+
+    ValueError if `rows` is empty or names a leaf the graph does not reach (or a constant).
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"compile_batch needs a Value, got {type(root).__name__}: {root!r}")
+    if not rows:
+        raise ValueError("compile_batch needs the leaves each row of data sets (rows=[x1, x2, ...])")
+    return CompiledBatch(codegen.make_plan([root], wrt, rows))
+
+
+def float_rows(data: Rows, width: int) -> list[tuple[float, ...]]:
+    """The rows as tuples of floats, or a clear error naming the row that is not `width` numbers."""
+    rows = [tuple(row) for row in data]
+    if not rows:
+        raise ValueError("no rows of data: a batch needs at least one")
+    for i, row in enumerate(rows):
+        if len(row) != width:
+            raise ValueError(f"row {i} has {len(row)} values; each row needs {width}")
+    if all(type(x) is float for row in rows for x in row):
+        return rows
+    return [tuple(_as_float(x, f"row {i}") for x in row) for i, row in enumerate(rows)]
+
+
+def batch_source(plan: Plan) -> str:
+    """The module text of a batched function: a loop over the rows around one sample's lines."""
+    text, code, grad = plan.names.text, plan.names.code, plan.grad
+    root = plan.roots[0]
+    top = text[root]
+    data, seed, total, check = (plan.fresh(name) for name in ("data", "seed", "result", "check"))
+    params = [grad[leaf] for leaf in plan.wrt]
+    derivatives = [dname(top, text[leaf]) for leaf in plan.wrt]
+    loop = [
+        "# forward pass: each node from its parents",
+        *codegen.forward_lines(plan),
+        f"{total} += {code[root]}",
+        "",
+        "# backward pass, one line per edge; the parameters' gradients add up over the rows",
+        *codegen.backward_lines(plan, {root: (seed, f"{dname('J', top)}: 1/m for the mean J")}, plan.wrt),
+        f"# {CHECK_COMMENT}",
+        *codegen.check_lines([code[n] for n in codegen.watched(plan) if n is not root], check, add=True),
+    ]
+    body = [
+        f'"""Σ {top} over the rows ({", ".join(code[n] for n in plan.rows)}) of {data}, and its gradient',
+        f"({codegen.listing(derivatives)}), each row's backward pass started at {seed}.",
+        '"""',
+        f"{total} = 0.0",
+        f"{check} = 0.0",
+        *(f"{g} = 0.0" for g in params),
+        f"for {_targets(plan)} in {data}:",
+        *codegen.indent(loop),
+        f"{check} += {total} + sum({codegen.tuple_text(params)})  # the loss and the gradients",
+        f"if not math.isfinite({check}):",
+        f"    raise ArithmeticError({NOT_FINITE!r})",
+        f"return {total}, {codegen.tuple_text(params)}",
+    ]
+    return _module(
+        plan, "forward_backward_batch", [data, f"{seed}=1.0"], body, f"{top}, compiled by compile_batch"
+    )
+
+
+def _targets(plan: Plan) -> str:
+    """The loop's targets: `x1, x2, y` (or `(x,)` for a one-value row)."""
+    names = [plan.names.code[n] for n in plan.rows]
+    return ", ".join(names) if len(names) > 1 else f"({names[0]},)"
+
+
+def _module(plan: Plan, name: str, first: list[str], body: list[str], title: str) -> str:
+    lines = [
+        f'"""{title} (micrograd_like): one sample\'s forward pass',
+        "one line per node and its backpropagation one line per edge, in a loop over the rows of data.",
+        "It needs only `math`.",
+        '"""',
+        "",
+        "import math",
+        "",
+        "",
+        *codegen.signature(name, first, plan),
+        *codegen.indent(body),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# --- the MLP step fit uses ---------------------------------------------------------------------
+
+
+class CompiledModel:
+    """An MLP's forward and backward pass compiled to run over a batch; the loss stays on the engine.
+
+    `step(xs, upstream)` runs, for each sample x of `xs`: the model's outputs forward, then
+    `upstream(outputs)` (a tuple of floats) for d(cost)/d(outputs), then backpropagation into
+    the parameters, whose `.grad` get the gradients summed over the samples. On bad numbers it
+    raises the plain math's error (or the callback's) and changes no gradient: run the step on
+    the engine for the engine's words, as `fit` does. The model's parameters must stay the same
+    `Value` objects (their `.data` may change): a ValueError says when they were replaced.
+    """
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        inputs = [Value(0.0, f"x{k}") for k in range(1, model.nin + 1)]
+        self.parameters: list[Value] = model.parameters()
+        self.outputs: list[Value] = list(model.outputs(inputs))
+        plan = codegen.make_plan(self.outputs, self.parameters, inputs)
+        if set(plan.args) == set(self.parameters):
+            plan.args = list(self.parameters)  # the model's own order: w[1]11, ..., b[1]1, ...
+        self.source = model_source(plan)
+        namespace: dict[str, Any] = {"__name__": "micrograd_like.compiled"}
+        exec(compile(self.source, f"<compiled {model!r}>", "exec"), namespace)
+        self.function = namespace["forward_backward_batch"]
+
+    def step(self, xs: Rows, upstream: Upstream) -> None:
+        """Forward and backward over the samples `xs`; adds the summed gradients into the parameters."""
+        params = self.parameters
+        current = self.model.parameters()
+        if len(current) != len(params) or not all(map(operator.is_, current, params)):
+            raise ValueError(
+                f"{self.model!r}: its parameters were replaced since it was compiled; compile it again"
+            )
+        rows = float_rows(xs, self.model.nin)
+        grads = self.function(rows, upstream, *map(operator.attrgetter("data"), params))
+        for p, g in zip(params, grads):
+            p.grad += g
+
+    def __repr__(self) -> str:
+        return f"<CompiledModel of {self.model!r}>"
+
+
+def compile_model(model: Any) -> CompiledModel:
+    """Compile an `MLP` (anything with `nin`, `outputs(x)` and `parameters()` whose graph's shape
+    does not depend on the numbers) for `fit`'s compiled steps."""
+    return CompiledModel(model)
+
+
+def model_source(plan: Plan) -> str:
+    text, code, grad = plan.names.text, plan.names.code, plan.grad
+    data, upstream, check = (plan.fresh(name) for name in ("data", "upstream", "check"))
+    outputs = [code[root] for root in plan.roots]
+    params = [grad[leaf] for leaf in plan.wrt]
+    loop = [
+        "# forward pass: each node from its parents",
+        *codegen.forward_lines(plan),
+        "",
+        f"# d(cost)/d(outputs) for this sample, from the loss ({upstream} runs it on the engine)",
+        f"{codegen.tuple_text([grad[r] for r in plan.roots])} = {upstream}({codegen.tuple_text(outputs)})",
+        "# backward pass, one line per edge; the parameters' gradients add up over the samples",
+        *codegen.backward_lines(plan, {}, plan.wrt, preset=plan.roots),
+        f"# {CHECK_COMMENT}",
+        *codegen.check_lines([code[n] for n in codegen.watched(plan)], check, add=True),
+    ]
+    body = [
+        f'"""For each sample ({", ".join(code[n] for n in plan.rows)}) of {data}: the outputs '
+        f"({', '.join(text[r] for r in plan.roots)}), their gradient from {upstream}, and backpropagation;",
+        "returns the parameters' gradients summed over the samples.",
+        '"""',
+        f"{check} = 0.0",
+        *(f"{g} = 0.0" for g in params),
+        f"for {_targets(plan)} in {data}:",
+        *codegen.indent(loop),
+        f"{check} += sum({codegen.tuple_text(params)})  # the gradients",
+        f"if not math.isfinite({check}):",
+        f"    raise ArithmeticError({NOT_FINITE!r})",
+        f"return {codegen.tuple_text(params)}",
+    ]
+    title = f"The outputs {', '.join(text[r] for r in plan.roots)} of an MLP, compiled by compile_model"
+    return _module(plan, "forward_backward_batch", [data, upstream], body, title)

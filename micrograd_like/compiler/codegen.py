@@ -1,0 +1,411 @@
+"""Write a graph as straight-line Python: one forward line per node, one backward line per edge.
+
+Every line is rendered from the rule table (`Rule.python_forward`, `Rule.python_local`), with the
+nodes' names from `names.graph_names`; nothing here knows any op's math. A `Plan` says what the
+code reads (the leaves' values, as arguments or as a row of data), which gradients it computes
+and where its backward pass starts; `forward_lines` and `backward_lines` write the two halves.
+
+    >>> from micrograd_like import Value
+    >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
+    >>> y = (w * x).tanh()
+    >>> y.label = "y"
+    >>> plan = make_plan([y])
+    >>> print("\\n".join(forward_lines(plan)))
+    t1 = w * x            # w·x
+    y = math.tanh(t1)     # y = tanh(w·x)
+    >>> print("\\n".join(backward_lines(plan, {y: ("1.0", "dy/dy = 1")})))
+    g_y = 1.0                           # dy/dy = 1
+    g_t1 = (1.0 - y * y) * g_y          # dy/d(w·x) = 1 - y²
+    g_w = x * g_t1                      # d(w·x)/dw = x
+    g_x = w * g_t1                      # d(w·x)/dx = w
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+
+from .. import mathexpr
+from ..backprop import parents_first
+from ..engine import Value
+from ..names import Names, graph_names, wrap
+from ..rules import RULES, Rule, power
+
+MAX_COLUMN = 44  # comments line up after the code, at most this far in (longer code pushes its own)
+CHECK_WIDTH = 80  # characters of names per `sum((...))` line in the finiteness check
+
+
+@dataclass
+class Plan:
+    """What one compiled function computes, and what every node is called in it."""
+
+    roots: list[Value]  # the outputs; the backward pass starts from each
+    order: list[Value]  # every node below the roots, parents first
+    names: Names  # graph_names(order): `.text` for comments, `.code` for variables
+    args: list[Value]  # leaves read as the function's arguments (inputs first, then parameters)
+    rows: list[Value]  # leaves read from each row of a dataset (the batched form), in order
+    wrt: list[Value]  # leaves whose gradient the function returns, in order
+    grad: dict[Value, str]  # node -> its gradient variable, for every node the backward pass reaches
+    reading: list[Value]  # the op nodes in the order the forward pass computes them
+    taken: set[str] = field(default_factory=set)  # every identifier in use
+
+    def fresh(self, base: str) -> str:
+        """An identifier no node uses: `base`, or `base_2`, `base_3`, ..."""
+        return _fresh(self.taken, base)
+
+
+def make_plan(roots: Sequence[Value], wrt: Sequence[Value] | None = None, rows: Sequence[Value] = ()) -> Plan:
+    """The plan for the graph below `roots`: gradients for `wrt` (default: every leaf that is not a
+    constant and not read from `rows`); ValueError for a `wrt` or `rows` leaf the graph does not hold.
+    """
+    roots = list(roots)
+    order = parents_first(roots)
+    names = graph_names(order)
+    code = dict(names.code)
+    inside = set(order)
+    leaves = [node for node in order if node.is_leaf]
+    rows = list(rows)
+    _check_leaves(rows, inside, "rows")
+    row_set = set(rows)
+    if len(row_set) != len(rows):
+        raise ValueError("rows: the same leaf is listed twice")
+    taken = {name for node, name in code.items() if node.kind != "constant"}
+    for root in roots:  # a constant root (compile_graph(Value(2, kind="constant"))) needs a variable
+        if root.kind == "constant":
+            code[root] = _fresh(taken, "constant")
+    variable = [n for n in leaves if (n.kind != "constant" or n in roots) and n not in row_set]
+    # arguments in reading order: inputs, then parameters, each sorted by name (x1, x2, ..., x10)
+    args = sorted(variable, key=lambda n: (n.kind != "input", _natural(names.text.get(n) or code[n])))
+    if wrt is None:
+        chosen = list(args)
+    else:
+        chosen = list(dict.fromkeys(wrt))  # in the caller's order, each once
+        _check_leaves(chosen, inside, "wrt")
+        if row_set & set(chosen):
+            raise ValueError("wrt: a leaf read from the rows of data gets no gradient")
+    needs = set(chosen)
+    for node in order:  # parents first: a node needs a gradient if any parent does
+        if node.rule is not None and any(p in needs for p in node.parents):
+            needs.add(node)
+    needs.update(roots)
+    taken |= set(code.values())
+    grad = {node: _fresh(taken, "g_" + code[node]) for node in order if node in needs}
+    names = Names(names.text, code, names.legend)
+    return Plan(roots, order, names, args, rows, chosen, grad, _reading_order(roots, order), taken)
+
+
+def _natural(name: str) -> tuple[tuple[int, str, int], ...]:
+    """A sort key that puts w[1]2 before w[1]10: runs of digits compare as numbers."""
+    return tuple((0, "", int(part)) if part.isdigit() else (1, part, 0) for part in re.split(r"(\d+)", name))
+
+
+def _reading_order(roots: Sequence[Value], order: Sequence[Value]) -> list[Value]:
+    """The op nodes in the order a person computes them, as the post does: s[1]1, s[1]2, then
+    z[1]1, z[1]2, then s[2], ...
+
+    Labelled nodes go stage by stage (a labelled node's stage is one more than that of the labelled
+    nodes it is computed from), in the order they are reached within a stage; each is preceded by
+    the unlabelled nodes only it still needs (w[1]11·x1, w[1]12·x2 before s[1]1). Any order here
+    is correct: a node always comes after its parents.
+    """
+    below: dict[Value, int] = {}  # node -> the highest stage at or below it
+    stage: dict[Value, int] = {}
+    for node in order:  # parents first
+        if node.rule is None:
+            below[node] = 0
+            continue
+        highest = max(below[p] for p in node.parents)
+        if node.label:
+            stage[node] = highest = highest + 1
+        below[node] = highest
+    position = {node: i for i, node in enumerate(_postorder(roots, set()))}
+    labelled = sorted(stage, key=lambda n: (stage[n], position[n]))
+    done: set[Value] = set()
+    placed = []
+    for target in [*labelled, *roots]:
+        placed += _postorder([target], done)
+    return placed
+
+
+def evaluation_order(roots: Sequence[Value]) -> list[Value]:
+    """Every node below `roots` in the order Python evaluates an expression: each after its parents,
+    a first operand's part before a second's (in `log(x) + 1 / y`, the log first). The engine
+    fallback recomputes in this order, so of two failing ops it reports the one a program written
+    as one expression would have met first."""
+    return _postorder(roots, set(), leaves=True)
+
+
+def _postorder(starts: Sequence[Value], done: set[Value], leaves: bool = False) -> list[Value]:
+    """Op nodes (and, with `leaves`, leaves) below `starts` not yet in `done`, each after its
+    parents, a first parent's part of the graph before a second's; adds them to `done`.
+    Iterative, for graphs of any depth."""
+    placed: list[Value] = []
+    for start in starts:
+        stack: list[tuple[Value, int]] = [(start, 0)]
+        while stack:
+            node, k = stack.pop()
+            if k == 0 and node in done:
+                continue
+            done.add(node)
+            parent = node._a if k == 0 else node._b if k == 1 else None
+            if parent is not None:
+                stack.append((node, k + 1))
+                if parent not in done:
+                    stack.append((parent, 0))
+            elif leaves or node._a is not None:  # all its parents placed
+                placed.append(node)
+    return placed
+
+
+def _fresh(taken: set[str], base: str) -> str:
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}_{n}"
+    taken.add(name)
+    return name
+
+
+def _check_leaves(nodes: Iterable[object], inside: set[Value], what: str) -> None:
+    """A TypeError or ValueError naming an entry that is not a non-constant leaf of the graph."""
+    for node in nodes:
+        if not isinstance(node, Value):
+            raise TypeError(f"{what}: expected Values, got {type(node).__name__}: {node!r}")
+        if node not in inside:
+            raise ValueError(f"{what}: {node!r} is not in the graph (no path from the root reaches it)")
+        if not node.is_leaf:
+            raise ValueError(f"{what}: {node!r} is computed by an op, not a leaf")
+        if node.kind == "constant":
+            raise ValueError(
+                f"{what}: {node!r} is a constant, compiled in as a number; make it Value(...) to vary it"
+            )
+
+
+# --- the two halves ------------------------------------------------------------------------------
+
+
+def _operand(plan: Plan, node: Value) -> str:
+    """The node as an operand: its variable, or a constant's literal (negative ones in parentheses,
+    so `a ** 2.0` with a = -3.0 reads `(-3.0) ** 2.0`)."""
+    name = plan.names.code[node]
+    return f"({name})" if name.startswith("-") else name
+
+
+def _bindings(plan: Plan, node: Value) -> dict[str, str]:
+    rule = node.rule
+    assert rule is not None
+    names = {x: _operand(plan, p) for x, p in zip(rule.inputs, node.parents)}
+    names["out"] = plan.names.code[node]
+    return names
+
+
+@cache
+def _template(rule: Rule, k: int | None) -> str:
+    """The rule's forward (k=None) or k-th local derivative as Python with `{a}`, `{b}`, `{out}`
+    where the names go (rendered once per rule: a graph's lines are then filled in quickly)."""
+    slots = {x: "{%s}" % x for x in (*rule.inputs, "out")}  # noqa: UP031 (a template of a template)
+    return rule.python_forward(**slots) if k is None else rule.python_local(k, **slots)
+
+
+def _level(plan: Plan, node: Value) -> int:
+    """How tightly a node's display name binds (for parentheses in comments), as names.py decides."""
+    text = plan.names.text[node]
+    if node.rule is None or node.label or text in plan.names.legend:
+        return 1 if node.kind == "constant" and node.data < 0 else 6
+    return node.rule.level
+
+
+def expression_text(plan: Plan, node: Value) -> str:
+    """The op applied to its parents' display names: `w[1]11·x1`."""
+    rule = node.rule
+    assert rule is not None
+    text = plan.names.text[node]
+    if not node.label:  # graph_names already wrote it: as the node's name, or the legend of a `t7`
+        return plan.names.legend.get(text, text)
+    parents = node.parents
+    return rule.show(*(plan.names.text[p] for p in parents), levels=tuple(_level(plan, p) for p in parents))
+
+
+def _aligned(pairs: list[tuple[str, str]]) -> list[str]:
+    """`code  # comment` lines, the comments in one column where the code is short enough."""
+    width = min(max((len(code) for code, _ in pairs), default=0), MAX_COLUMN)
+    return [f"{code.ljust(width)}  # {comment}" for code, comment in pairs]
+
+
+def forward_lines(plan: Plan) -> list[str]:
+    """`name = expression` for every op node, parents first, each with what it computes as a comment."""
+    lines: list[tuple[str, str]] = []
+    code, text = plan.names.code, plan.names.text
+    for node in plan.reading:
+        rule = node.rule
+        assert rule is not None
+        shown = expression_text(plan, node)
+        comment = shown if text[node] == shown else f"{text[node]} = {shown}"
+        names = _bindings(plan, node)
+        if not registered(rule):
+            # Python's own errors stand for the table's checks (x / 0, log(0)); a rule of your own
+            # gets its checks written out, and the engine then reports a failed one in its words
+            for check in rule.checks:
+                condition = mathexpr.to_python(check.expr, names)
+                message = f"{rule.name}: the check {check.holds} failed"
+                lines.append((f"if not ({condition}): raise ArithmeticError({message!r})", check.holds))
+        lines.append((f"{code[node]} = {_template(rule, None).format_map(names)}", comment))
+    return _aligned(lines)
+
+
+def backward_lines(
+    plan: Plan,
+    seeds: Mapping[Value, tuple[str, str]],
+    accumulate: Iterable[Value] = (),
+    preset: Iterable[Value] = (),
+) -> list[str]:
+    """The chain rule, one line per edge: g_parent (+)= local derivative × g_node, nodes in backward order.
+
+    `seeds` gives each root's upstream gradient as (code, comment): ("1.0", "dL/dL = 1"). A node's first
+    contribution assigns its gradient variable and later ones add to it, except for the nodes in
+    `accumulate` (the batched form's parameters, summed over rows), which always add. The nodes
+    in `preset` already hold their upstream gradient (set by the code before these lines).
+    """
+    lines: list[tuple[str, str]] = []
+    text, grad = plan.names.text, plan.grad
+    started = set(accumulate) | set(preset)
+    wrapped = lru_cache(maxsize=None)(wrap)  # each name parenthesised once, not once per edge
+    for root, (seed, comment) in seeds.items():
+        op = "+=" if root in started else "="
+        lines.append((f"{grad[root]} {op} {seed}", comment))
+        started.add(root)
+    for node in reversed(plan.order):
+        rule = node.rule
+        if rule is None or node not in grad:
+            continue
+        names = _bindings(plan, node)
+        upstream = grad[node]
+        texts = {x: text[p] for x, p in zip(rule.inputs, node.parents)}
+        texts["out"] = text[node]
+        for k, parent in enumerate(node.parents):
+            if parent not in grad:
+                continue
+            first = parent not in started
+            started.add(parent)
+            local = _template(rule, k).format_map(names)
+            statement = _edge(grad[parent], rule.local_exprs[k], local, upstream, first)
+            formula = f"d{wrapped(text[node])}/d{wrapped(text[parent])} = {rule.local_text(k, **texts)}"
+            lines.append((statement, formula))
+    return _aligned(lines)
+
+
+def _edge(target: str, local: mathexpr.Expr, local_code: str, upstream: str, first: bool) -> str:
+    """`target = local * upstream` (or `+=`), written without the `1.0 *` of a local derivative of 1."""
+    if isinstance(local, mathexpr.Num) and local.value in (1.0, -1.0):
+        if local.value == 1.0:
+            return f"{target} {'=' if first else '+='} {upstream}"
+        return f"{target} = -{upstream}" if first else f"{target} -= {upstream}"
+    loose = isinstance(local, mathexpr.If) or (
+        isinstance(local, mathexpr.Bin) and local.op not in ("*", "/", "**")
+    )
+    factor = f"({local_code})" if loose else local_code
+    return f"{target} {'=' if first else '+='} {factor} * {upstream}"
+
+
+def watched(plan: Plan) -> list[Value]:
+    """The op nodes whose values the finiteness check adds up: the roots, and every input of an op
+    that can turn an inf or nan into a finite number (tanh(inf) is 1, relu(nan) and exp(-inf) 0).
+
+    Any other inf or nan makes its consumers inf or nan too, and so on up to the roots or to one of
+    these inputs; and an inf or nan gradient reaches the leaves' gradients, which are checked too.
+    """
+    seen = set(plan.roots)
+    for node in plan.reading:
+        rule = node.rule
+        assert rule is not None
+        for k, parent in enumerate(node.parents):
+            if parent.rule is not None and can_hide(rule, k):
+                seen.add(parent)
+    return [node for node in plan.reading if node in seen]
+
+
+def registered(rule: Rule) -> bool:
+    """Whether `rule` is the table's own (RULES, or `power(n)`), whose failures Python's math shares."""
+    if RULES.get(rule.name) is rule:
+        return True
+    if rule.param is None:
+        return False
+    own = power(rule.param)  # power(2) and power(2.0) are two cached objects with the same math
+    return (own.forward_text, own.local_texts, own.checks) == (
+        rule.forward_text,
+        rule.local_texts,
+        rule.checks,
+    )
+
+
+@cache
+def can_hide(rule: Rule, k: int) -> bool:
+    """Whether the op can give a finite result from an inf or nan as its k-th input.
+
+    Probed on the rule's own forward expression; a rule outside the table (one of your own) is
+    assumed to, so its inputs are always checked.
+    """
+    if not registered(rule):
+        return True
+    forward = eval(f"lambda {', '.join(rule.inputs)}: {rule.python_forward()}", {"math": math})
+    others = (-2.0, -0.5, 0.0, 0.5, 2.0, math.inf, -math.inf, math.nan)
+    for bad in (math.inf, -math.inf, math.nan):
+        for other in others:
+            inputs = [other] * len(rule.inputs)
+            inputs[k] = bad
+            try:
+                out = forward(*inputs)
+            except (ArithmeticError, ValueError, TypeError):  # the compiled code raises: caught
+                continue
+            if isinstance(out, float) and math.isfinite(out):
+                return True
+    return False
+
+
+def check_lines(names: Sequence[str], total: str, add: bool = False) -> list[str]:
+    """Lines that add the variables `names` into `total` (a few names per line).
+
+    One `math.isfinite(total)` then tells whether any was inf or nan: inf - inf and nan + anything
+    are nan, and an inf makes the sum inf or nan.
+    """
+    lines: list[str] = []
+    chunk: list[str] = []
+    width = 0
+    for i, name in enumerate(names):
+        chunk.append(name)
+        width += len(name) + 2
+        if width > CHECK_WIDTH or i == len(names) - 1:
+            terms = f"sum({tuple_text(chunk)})" if len(chunk) > 1 else chunk[0]
+            lines.append(f"{total} {'+=' if add or lines else '='} {terms}")
+            chunk, width = [], 0
+    if not lines:
+        lines.append(f"{total} {'+=' if add else '='} 0.0")
+    return lines
+
+
+def tuple_text(names: Sequence[str]) -> str:
+    """`(a, b)`, `(a,)` or `()`: a tuple display of variables."""
+    return f"({names[0]},)" if len(names) == 1 else f"({', '.join(names)})"
+
+
+def signature(name: str, first: Sequence[str], plan: Plan) -> list[str]:
+    """`def name(first..., leaf=its value now, ...):`, one argument a line, the leaves' current data
+    as defaults (so the function runs as it stands)."""
+    args = [
+        *(f"    {a}," for a in first),
+        *(f"    {plan.names.code[leaf]}={leaf.data!r}," for leaf in plan.args),
+    ]
+    return [f"def {name}(", *args, "):"]
+
+
+def indent(lines: Iterable[str], depth: int = 1) -> list[str]:
+    pad = "    " * depth
+    return [pad + line if line else "" for line in lines]
+
+
+def listing(items: Sequence[str], limit: int = 6) -> str:
+    """'a, b, c' or 'a, b, ..., z' for long lists (docstrings stay one line)."""
+    return ", ".join(items) if len(items) <= limit else f"{', '.join(items[: limit - 2])}, ..., {items[-1]}"
