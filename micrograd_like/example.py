@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .backprop import BackwardStep, backward_order, backward_steps
-from .engine import Value
+from .engine import Value, is_recording
 from .explain import Explanation, explain
 from .losses import squared_error
 from .nn import MLP
@@ -291,6 +291,11 @@ def build(overrides: Mapping[str, float] | None = None, *, bias: bool = False) -
     bias=True adds b[1]1, b[1]2, b[2]1 (0 unless overridden). ValueError for an unknown name, a
     value that is not a finite number, lr <= 0, or values so large that the forward pass overflows.
     """
+    if not is_recording():
+        raise RuntimeError(
+            "the worked example is a graph to step through, and inside no_grad() no graph is recorded: "
+            "call build() outside the no_grad() block"
+        )
     params = {**defaults(bias), **check_values(dict(overrides or {}), bias=bias)}
     try:
         return WorkedExample(params, network={**POST_NETWORK, "bias": bias})

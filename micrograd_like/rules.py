@@ -64,6 +64,7 @@ class Rule:
         "forward_text",
         "formulas",
         "inputs",
+        "level",
         "local",
         "local_exprs",
         "local_texts",
@@ -82,6 +83,7 @@ class Rule:
     checks: tuple[Check, ...]
     overflow: str
     display: str
+    level: int  # how tightly its display binds, for parentheses (see _binding)
     param: float | None
     forward_expr: Expr
     local_exprs: tuple[Expr, ...]
@@ -120,6 +122,7 @@ class Rule:
         args = ", ".join("{%s}" % x for x in inputs)  # noqa: UP031 (building a template of templates)
         set_(self, "overflow", overflow or f"{name}({args}) = {{out}}: the result is not a finite float")
         set_(self, "display", display or mathexpr.to_text(forward_expr, {x: "{%s}" % x for x in inputs}))  # noqa: UP031
+        set_(self, "level", self._binding())
         out = self.show(*inputs)
         left = f"d{out}" if re.fullmatch(r"[A-Za-z_]\w*", out, re.ASCII) else f"d({out})"
         set_(self, "formulas", tuple(f"{left}/d{x} = {self.local_text(k)}" for k, x in enumerate(inputs)))
@@ -135,10 +138,9 @@ class Rule:
 
     # --- renderings -------------------------------------------------------------------------------
 
-    @property
-    def level(self) -> int:
-        """How tightly the op's display binds: 2 for + and -, 3 for · and /, 4 for unary -,
-        5 for powers, 6 for a function call such as tanh(a)."""
+    def _binding(self) -> int:
+        """How tightly the op's display binds (`level`): 2 for + and -, 3 for · and /, 4 for
+        unary -, 5 for powers, 6 for a function call such as tanh(a)."""
         if re.fullmatch(r"\w+\(\{a\}\)", self.display):
             return 6
         return 5 if "**" in self.display or "²" in self.display else mathexpr._level(self.forward_expr)

@@ -284,3 +284,9 @@ def test_rules_pickle_as_the_registry_entries() -> None:
     again = pickle.loads(pickle.dumps(mine))
     assert again.forward(2.0) == 8.0 and again.local(8.0, 2.0) == (12.0,)
     assert math.isclose(again.local(0.0, 0.5)[0], 0.75)
+
+
+def test_the_worked_example_inside_no_grad_is_a_clear_error() -> None:
+    with no_grad(), pytest.raises(RuntimeError, match=r"outside the no_grad\(\) block"):
+        build()
+    assert build().loss.data == 0.4821116197434396
