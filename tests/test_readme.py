@@ -39,10 +39,7 @@ CHECKER = doctest.OutputChecker()
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 # first line of a block -> what is wrong with it in today's README (reported to the README's owner)
-KNOWN_STALE: dict[str, str] = {
-    ">>> from itertools import islice": "the step trace shows the old names ([sub -0.6943], [mul 0.2115]) "
-    "and the old order; the one naming gives z[2]-y, w[2]12·z[1]2, reached at step 13",
-}
+KNOWN_STALE: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
