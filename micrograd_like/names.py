@@ -127,6 +127,11 @@ def _identifier(name: str, taken: set[str]) -> str:
         base = "v_" + base
     if keyword.iskeyword(base) or base in _RESERVED:
         base += "_"
+    return fresh(base, taken)
+
+
+def fresh(base: str, taken: set[str]) -> str:
+    """`base`, or `base_2`, `base_3`, ... : the first not in `taken` (which it joins)."""
     candidate, n = base, 1
     while candidate in taken:
         n += 1

@@ -12,15 +12,16 @@ browser; it needs no server and makes no network request.
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from . import UsageError
 
 
 def register(subparsers: Any) -> None:
     """Add the `html` subcommand to the `micrograd-like` parser."""
+    from ..render import Renderer  # the renderers the library has
+
     parser = subparsers.add_parser(
         "html",
         help="write the interactive walkthrough page (step backprop, edit, update) as one HTML file",
@@ -46,7 +47,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--renderer",
-        choices=("auto", "native", "embedded"),
+        choices=get_args(Renderer),
         default="auto",
         help="native = Graphviz's dot program, embedded = the bundled graphviz-pure (default: auto)",
     )
@@ -54,21 +55,13 @@ def register(subparsers: Any) -> None:
 
 
 def _assignments(items: list[str]) -> dict[str, float]:
-    """["a=2", "b = -3"] -> {"a": 2.0, "b": -3.0}; a UsageError names a malformed item."""
-    values: dict[str, float] = {}
-    for item in items:
-        name, sep, text = item.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise UsageError(f"--set: {item!r} is not NAME=VALUE (e.g. --set a=2)")
-        try:
-            number = float(text)
-        except ValueError:
-            raise UsageError(f"--set: {item!r}: {text.strip()!r} is not a number") from None
-        if not math.isfinite(number):
-            raise UsageError(f"--set: {item!r}: the value must be a finite number")
-        values[name] = number
-    return values
+    """["a=2", "b = -3"] -> {"a": 2.0, "b": -3.0} (expr's one parser); a UsageError names a bad item."""
+    from ..expr import ExpressionError, parse_values
+
+    try:
+        return parse_values(items)
+    except ExpressionError as error:
+        raise UsageError(f"--set: {error}") from None
 
 
 def run(args: argparse.Namespace) -> int:

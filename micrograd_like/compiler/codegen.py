@@ -31,7 +31,7 @@ from functools import cache, lru_cache
 from .. import mathexpr
 from ..backprop import parents_first
 from ..engine import Value
-from ..names import Names, graph_names, wrap
+from ..names import Names, fresh, graph_names, wrap
 from ..rules import RULES, Rule, power
 
 MAX_COLUMN = 44  # comments line up after the code, at most this far in (longer code pushes its own)
@@ -161,12 +161,7 @@ def _postorder(starts: Sequence[Value], done: set[Value], leaves: bool = False) 
 
 
 def _fresh(taken: set[str], base: str) -> str:
-    name, n = base, 1
-    while name in taken:
-        n += 1
-        name = f"{base}_{n}"
-    taken.add(name)
-    return name
+    return fresh(base, taken)
 
 
 def _check_leaves(nodes: Iterable[object], inside: set[Value], what: str) -> None:
