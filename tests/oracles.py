@@ -8,15 +8,20 @@
 - `programs()`: random expression graphs (hypothesis) with a plain-float reference interpreter,
   `run_reference`, beside `run_engine`, the same program on Values.
 - `run_cli(*argv)`: the `micrograd-like` command in this process: (exit code, stdout, stderr).
+- `load_script(name)`: a benchmark script (benchmarks/NAME.py, not a package) as a module.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import math
+import sys
 from collections.abc import Callable, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 
 from hypothesis import strategies as st
 
@@ -203,3 +208,14 @@ def run_cli(*argv: str) -> tuple[int, str, str]:
         except SystemExit as stop:
             code = int(stop.code or 0)
     return code, out.getvalue(), err.getvalue()
+
+
+def load_script(name: str) -> ModuleType:
+    """benchmarks/NAME.py loaded as the module NAME (it is a script, not part of the package)."""
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None, f"{path} is missing"
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module

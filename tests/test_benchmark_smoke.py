@@ -8,29 +8,15 @@ node count derived by hand, so the benchmark's numbers rest on checked code.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import sys
 from itertools import pairwise
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from oracles import load_script
 
-BENCH_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_engine.py"
-
-
-def _load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_engine", BENCH_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_engine"] = module  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
+bench = load_script("bench_engine")
 TINY = bench.Config(n_points=6, sizes=(2, 4, 3, 1), seed=7)
 
 

@@ -6,26 +6,10 @@ engine (and with the compiled forms) is an independent check of all three.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import pytest
+from oracles import load_script
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_compile.py"
-
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_compile", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_compile"] = module  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(module)
-    return module
-
-
-bc = _load()
+bc = load_script("bench_compile")
 TINY = bc.be.Config(n_points=12, sizes=(2, 5, 3, 1))
 
 
