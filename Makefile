@@ -25,7 +25,7 @@ $(DEV): pyproject.toml | $(BIN)/python
 
 demo: $(DEMO)
 	$(BIN)/micrograd-like example
-	$(BIN)/micrograd-like graph -o worked_example.svg
+	$(BIN)/micrograd-like graph --compact -o worked_example.svg
 	$(BIN)/micrograd-like html -o worked_example.html >/dev/null
 	@echo "wrote worked_example.svg and the interactive page worked_example.html: open file://$(CURDIR)/worked_example.html in a browser"
 
