@@ -19,11 +19,10 @@ several nodes share is one too, unless the caller accepts several.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from .backprop import backward_order
 from .engine import Value
-from .mathexpr import _is_word
 from .names import graph_names
 
 MAX_LISTED = 12  # names listed in an error: enough to see the pattern, short enough to read
@@ -104,24 +103,3 @@ def _suggest(key: str, reading: list[Value], names: dict[Value, str]) -> str:
     shown = ", ".join(every[:MAX_LISTED])
     more = f", ... ({len(every) - MAX_LISTED} more)" if len(every) > MAX_LISTED else ""
     return f"its names: {shown}{more}"
-
-
-def expression_of(node: Value, names: Mapping[Value, str]) -> str:
-    """The op that made `node` applied to its inputs' names, parenthesised only where needed:
-    `w[1]11·x1+w[1]12·x2` for the sum of two products (the way `graph_names` writes its names)."""
-    rule = node.rule
-    if rule is None:
-        return names[node]
-    parents = [names[p] for p in node.parents]
-    levels = tuple(_level(p, name) for p, name in zip(node.parents, parents))
-    return rule.show(*parents, levels=levels)
-
-
-def _level(node: Value, name: str) -> int:
-    """How tightly a shown name binds: a word (label, t7, a number) is atomic; an expression
-    name binds like its op; a negative number like unary minus."""
-    if _is_word(name) and not name.startswith("-"):
-        return 6
-    if node.rule is not None and not node.label:
-        return node.rule.level
-    return 1 if name.startswith("-") else 0

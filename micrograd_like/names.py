@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -47,7 +47,6 @@ def graph_names(order: Iterable[Value]) -> Names:
     code: dict[Value, str] = {}
     legend: dict[str, str] = {}
     counters: dict[str, int] = {}
-    level: dict[Value, int] = {}  # how tightly each name binds (Rule.level), for parentheses
     taken: set[str] = set()
     for node in _parents_first(nodes):
         if node.label:
@@ -68,14 +67,10 @@ def graph_names(order: Iterable[Value]) -> Names:
         counters["t"] = counters.get("t", 0) + 1
         stand_in = f"t{counters['t']}"
         code[node] = _identifier(stand_in, taken)
-        args = [text[p] if p in text else _outside(p) for p in node.parents]
-        levels = tuple(level.get(p, 1 if p.data < 0 and p.kind == "constant" else 6) for p in node.parents)
-        expression = rule.show(*args, levels=levels)
+        expression = expression_of(node, text)
         if len(expression) > MAX_EXPRESSION:
             legend[stand_in] = expression
             expression = stand_in
-        else:
-            level[node] = rule.level
         text[node] = expression
     for node in list(text):
         if node not in inside:
@@ -108,6 +103,30 @@ def _is_wrapped(name: str) -> bool:
 def node_names(order: Iterable[Value]) -> dict[Value, str]:
     """Just the display names of `graph_names`."""
     return graph_names(order).text
+
+
+def expression_of(node: Value, names: Mapping[Value, str]) -> str:
+    """The op that made `node` applied to its parents' names, parenthesised only where needed:
+    `w[1]11·x1+w[1]12·x2` for the sum of two products (a parent missing from `names` by its
+    label or number). A leaf is its own name."""
+    rule = node.rule
+    if rule is None:
+        return names[node] if node in names else _outside(node)
+    args = [names[p] if p in names else _outside(p) for p in node.parents]
+    return rule.show(*args, levels=tuple(binding(p, a) for p, a in zip(node.parents, args)))
+
+
+def binding(node: Value, name: str) -> int:
+    """How tightly `name`, the node's shown name, binds (a `Rule.level`): an expression binds like
+    its op, a negative number like unary minus, anything else (a label, `t7`, a number) is atomic."""
+    if node.rule is not None and not node.label and not _STAND_IN.fullmatch(name):
+        return node.rule.level
+    if node.kind == "constant" and node.data < 0:
+        return 1
+    return 6
+
+
+_STAND_IN = re.compile(r"t\d+")
 
 
 def _outside(node: Value) -> str:

@@ -153,7 +153,7 @@ class Rule:
         """
         own = self.level
         if levels is None:
-            levels = tuple(6 if _is_word(n) else 0 for n in names)
+            levels = tuple(6 if mathexpr._is_word(n) else 0 for n in names)
         wrapped = []
         for k, (name, level) in enumerate(zip(names, levels)):
             # a - (b - c), a / (b·c) and (a**b)**c need parentheses at equal precedence too
@@ -216,10 +216,6 @@ def _registered(name: str) -> Rule:
 
 def _rebuild(name: str, symbol: str, forward: str, local: tuple[str, ...], options: dict[str, Any]) -> Rule:
     return Rule(name, symbol, forward=forward, local=local, **options)
-
-
-def _is_word(text: str) -> bool:
-    return mathexpr._is_word(text)
 
 
 def fail_not_finite(rule: Rule, inputs: tuple[float, ...], out: float) -> OverflowError:

@@ -37,8 +37,7 @@ from typing import TextIO
 from .backprop import BackwardStep, backward_order, backward_steps
 from .engine import Value
 from .explain import fmt
-from .lookup import expression_of
-from .names import dname
+from .names import dname, expression_of
 from .rules import Rule
 from .walkthrough import wrap
 

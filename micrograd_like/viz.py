@@ -48,8 +48,8 @@ import graphviz
 
 from .backprop import BackwardStep, backward_order, backward_steps
 from .engine import Value
-from .lookup import expression_of, find_nodes, reading_order
-from .names import Names, dname, graph_names
+from .lookup import find_nodes, reading_order
+from .names import Names, dname, expression_of, graph_names
 from .render import FORMATS, Renderer, render, render_bytes, render_svg
 
 DEFAULT_MAX_NODES = 300  # beyond this a picture is unreadable, and layout takes seconds
