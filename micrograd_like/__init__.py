@@ -8,8 +8,10 @@
 0.839949
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .backprop import BackwardError, BackwardStep, Edge, backward, backward_order, backward_steps
-from .compiler import CompiledBatch, CompiledGraph, compile_batch, compile_graph
 from .engine import Value, apply, is_recording, no_grad
 from .explain import Explanation, count_paths, explain
 from .expr import parse_expression
@@ -17,12 +19,35 @@ from .gradcheck import GradcheckError, gradcheck
 from .higher import grad, hessian
 from .nn import MLP, Layer, ModelFileError, Module, Neuron
 from .optim import PRESETS, SGD, Adadelta, Adagrad, Adam, DivergenceError, RMSProp
-from .page import WalkthroughPage, walkthrough_page
 from .render import render  # the function: `render(draw_dot(y), "y.svg")` (the module stays importable)
 from .rules import RULES, Rule
 from .textview import text_graph
 from .train import TrainingDivergedError, fit
 from .viz import draw_dot, write_frames
+
+if TYPE_CHECKING:
+    from .compiler import CompiledBatch, CompiledGraph, compile_batch, compile_graph
+    from .page import WalkthroughPage, walkthrough_page
+
+# The compiler and the page load on first use: most programs (and every CLI command but `html`)
+# never need them, and importing them costs about 100 ms.
+_LAZY = {
+    "CompiledBatch": "compiler",
+    "CompiledGraph": "compiler",
+    "compile_batch": "compiler",
+    "compile_graph": "compiler",
+    "WalkthroughPage": "page",
+    "walkthrough_page": "page",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value  # found once, then a plain attribute
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "MLP",
