@@ -188,6 +188,8 @@ class Value:
             _being_pickled.discard(id(self))
             return (_restore, fields)
         below = [node for node in reversed(backward_order(self)) if node is not self]
+        if len(_being_pickled) > 1_000_000:  # ids left by nodes the memo already held: only a shortcut
+            _being_pickled.clear()
         _being_pickled.update(id(node) for node in below if node._a is not None)
         return (_restore_after, (below, *fields))
 
@@ -256,7 +258,9 @@ class Value:
 _new_value = object.__new__
 _inf = math.inf
 _fail_not_finite = fail_not_finite
-_being_pickled: set[int] = set()  # ids of interior nodes listed ahead of the node that pickles them
+# ids of interior nodes listed ahead of the node that pickles them. An id can stay behind (its node
+# was already in the memo, so it never asked): harmless, it only makes that node's pickle shallow.
+_being_pickled: set[int] = set()
 
 
 def _node(
