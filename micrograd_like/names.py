@@ -38,6 +38,12 @@ class Names:
     code: dict[Value, str]  # a Python/JavaScript identifier, or a literal for a constant
     legend: dict[str, str]  # "t7" -> its expression, "input1" -> its value: what stand-ins mean
 
+    def operand(self, node: Value) -> str:
+        """The node as an operand in generated code: its variable, or a constant's literal
+        (parenthesised when negative, so `a ** 2.0` with a = -3.0 reads `(-3.0) ** 2.0`)."""
+        name = self.code[node]
+        return f"({name})" if name.startswith("-") else name
+
 
 def graph_names(order: Iterable[Value]) -> Names:
     """Names for the nodes of `order` (any order; parents need not be included)."""

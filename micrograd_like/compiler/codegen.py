@@ -31,7 +31,7 @@ from functools import cache, lru_cache
 from .. import mathexpr
 from ..backprop import parents_first
 from ..engine import Value
-from ..names import Names, fresh, graph_names, wrap
+from ..names import Names, expression_of, fresh, graph_names, wrap
 from ..rules import RULES, Rule, power
 
 MAX_COLUMN = 44  # comments line up after the code, at most this far in (longer code pushes its own)
@@ -182,17 +182,10 @@ def _check_leaves(nodes: Iterable[object], inside: set[Value], what: str) -> Non
 # --- the two halves ------------------------------------------------------------------------------
 
 
-def _operand(plan: Plan, node: Value) -> str:
-    """The node as an operand: its variable, or a constant's literal (negative ones in parentheses,
-    so `a ** 2.0` with a = -3.0 reads `(-3.0) ** 2.0`)."""
-    name = plan.names.code[node]
-    return f"({name})" if name.startswith("-") else name
-
-
 def _bindings(plan: Plan, node: Value) -> dict[str, str]:
     rule = node.rule
     assert rule is not None
-    names = {x: _operand(plan, p) for x, p in zip(rule.inputs, node.parents)}
+    names = {x: plan.names.operand(p) for x, p in zip(rule.inputs, node.parents)}
     names["out"] = plan.names.code[node]
     return names
 
@@ -205,14 +198,6 @@ def _template(rule: Rule, k: int | None) -> str:
     return rule.python_forward(**slots) if k is None else rule.python_local(k, **slots)
 
 
-def _level(plan: Plan, node: Value) -> int:
-    """How tightly a node's display name binds (for parentheses in comments), as names.py decides."""
-    text = plan.names.text[node]
-    if node.rule is None or node.label or text in plan.names.legend:
-        return 1 if node.kind == "constant" and node.data < 0 else 6
-    return node.rule.level
-
-
 def expression_text(plan: Plan, node: Value) -> str:
     """The op applied to its parents' display names: `w[1]11·x1`."""
     rule = node.rule
@@ -220,8 +205,7 @@ def expression_text(plan: Plan, node: Value) -> str:
     text = plan.names.text[node]
     if not node.label:  # graph_names already wrote it: as the node's name, or the legend of a `t7`
         return plan.names.legend.get(text, text)
-    parents = node.parents
-    return rule.show(*(plan.names.text[p] for p in parents), levels=tuple(_level(plan, p) for p in parents))
+    return expression_of(node, plan.names.text)
 
 
 def _aligned(pairs: list[tuple[str, str]]) -> list[str]:

@@ -41,7 +41,7 @@ from collections.abc import Sequence
 from .. import mathexpr
 from ..backprop import parents_first
 from ..engine import Value
-from ..names import Names
+from ..names import Names, expression_of
 from ..rules import Rule
 
 
@@ -63,20 +63,12 @@ def _comment(text: str) -> str:
 
 def _describe(node: Value, rule: Rule, text: dict[Value, str]) -> str:
     """`s[1]1 = w[1]11·x1+w[1]12·x2` for a labelled node, the expression itself otherwise."""
-    shown = rule.show(*(text[p] for p in node.parents))
+    shown = expression_of(node, text)
     return shown if text[node] == shown else f"{text[node]} = {shown}"
 
 
-def _operand(node: Value, code: dict[Value, str]) -> str:
-    """A node as an operand: its variable, or a constant's literal (parenthesised when negative)."""
-    name = code[node]
-    if node.kind == "constant" and name.startswith("-"):
-        return f"({name})"
-    return name
-
-
-def _inputs(rule: Rule, node: Value, code: dict[Value, str]) -> dict[str, str]:
-    return {x: _operand(p, code) for x, p in zip(rule.inputs, node.parents)}
+def _inputs(rule: Rule, node: Value, names: Names) -> dict[str, str]:
+    return {x: names.operand(p) for x, p in zip(rule.inputs, node.parents)}
 
 
 def graph_script(order: Sequence[Value], names: Names, rules: dict[int, int]) -> str:
@@ -102,7 +94,7 @@ def graph_script(order: Sequence[Value], names: Names, rules: dict[int, int]) ->
             if node.kind != "constant":
                 lines.append(f"    var {code[node]} = $leaf[{i}];")
             continue
-        inputs = _inputs(rule, node, code)
+        inputs = _inputs(rule, node, names)
         lines.append(f"    // n{i}: {_comment(_describe(node, rule, text))}  ({_comment(rule.name)})")
         given = ", ".join(inputs[x] for x in rule.inputs)  # for the message: "log(0.0) is undefined"
         for k, check in enumerate(rule.checks):
@@ -132,7 +124,7 @@ def graph_script(order: Sequence[Value], names: Names, rules: dict[int, int]) ->
         if rule is None:
             lines.append("    $steps.push([$up]);")
             continue
-        inputs = _inputs(rule, node, code)
+        inputs = _inputs(rule, node, names)
         edges = []
         for k in range(len(node.parents)):
             local = rule.js_local(k, out=code[node], **inputs)
