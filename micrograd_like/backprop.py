@@ -54,6 +54,33 @@ def parents_first(roots: Iterable[Value]) -> list[Value]:
     return search.placed
 
 
+def reading_order(
+    roots: Iterable[Value], done: set[Value] | None = None, *, leaves: bool = True
+) -> list[Value]:
+    """The nodes below `roots` as a reader meets them (and as Python evaluates an expression): each
+    after its parents, a first parent's part of the graph before a second's — for the post's network
+    w[1]11, x1, w[1]11·x1, w[1]12, x2, ... Nodes already in `done` are skipped, and every node
+    placed joins it; `leaves=False` leaves the leaves out. Iterative, for graphs of any depth.
+    """
+    done = set() if done is None else done
+    placed: list[Value] = []
+    for start in roots:
+        stack: list[tuple[Value, int]] = [(start, 0)]  # (node, which parent to visit next)
+        while stack:
+            node, k = stack.pop()
+            if k == 0 and node in done:
+                continue
+            done.add(node)
+            parent = node._a if k == 0 else node._b if k == 1 else None
+            if parent is not None:
+                stack.append((node, k + 1))
+                if parent not in done:
+                    stack.append((parent, 0))
+            elif leaves or node._a is not None:  # all its parents placed
+                placed.append(node)
+    return placed
+
+
 class _Search:
     """The textbook topological sort: a depth-first search that places a node once all its
     parents are placed. It uses an explicit stack, so a million-node chain is fine, and visits

@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
+from . import backprop
 from .backprop import backward_order
 from .engine import Value
 from .names import graph_names
@@ -29,25 +30,9 @@ MAX_LISTED = 12  # names listed in an error: enough to see the pattern, short en
 
 
 def reading_order(root: Value) -> list[Value]:
-    """The nodes as a reader meets them: each op's inputs in order, each input's own inputs first.
-
-    For the post's network: w[1]11, x1, w[1]11·x1, w[1]12, x2, ... Pictures declare their nodes in
-    this order, and name lists follow it.
-    """
-    placed: list[Value] = []
-    seen: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:  # a post-order search, first input first: iterative, like backward_order
-        node, expanded = stack.pop()
-        if expanded:
-            placed.append(node)
-            continue
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.append((node, True))
-        stack.extend((parent, False) for parent in reversed(node.parents) if parent not in seen)
-    return placed
+    """The nodes as a reader meets them: each op's inputs in order, each input's own inputs first
+    (`backprop.reading_order`). Pictures declare their nodes in this order, and name lists follow it."""
+    return backprop.reading_order([root])
 
 
 def find_nodes(root: Value, key: Value | str, *, what: str = "") -> list[Value]:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from .. import mathexpr
-from ..backprop import parents_first
+from ..backprop import parents_first, reading_order
 from ..engine import Value
 from ..names import Names, expression_of, fresh, graph_names, wrap
 from ..rules import RULES, Rule, power
@@ -121,12 +121,12 @@ def _reading_order(roots: Sequence[Value], order: Sequence[Value]) -> list[Value
         if node.label:
             stage[node] = highest = highest + 1
         below[node] = highest
-    position = {node: i for i, node in enumerate(_postorder(roots, set()))}
+    position = {node: i for i, node in enumerate(reading_order(roots, leaves=False))}
     labelled = sorted(stage, key=lambda n: (stage[n], position[n]))
     done: set[Value] = set()
     placed = []
     for target in [*labelled, *roots]:
-        placed += _postorder([target], done)
+        placed += reading_order([target], done, leaves=False)
     return placed
 
 
@@ -135,29 +135,7 @@ def evaluation_order(roots: Sequence[Value]) -> list[Value]:
     a first operand's part before a second's (in `log(x) + 1 / y`, the log first). The engine
     fallback recomputes in this order, so of two failing ops it reports the one a program written
     as one expression would have met first."""
-    return _postorder(roots, set(), leaves=True)
-
-
-def _postorder(starts: Sequence[Value], done: set[Value], leaves: bool = False) -> list[Value]:
-    """Op nodes (and, with `leaves`, leaves) below `starts` not yet in `done`, each after its
-    parents, a first parent's part of the graph before a second's; adds them to `done`.
-    Iterative, for graphs of any depth."""
-    placed: list[Value] = []
-    for start in starts:
-        stack: list[tuple[Value, int]] = [(start, 0)]
-        while stack:
-            node, k = stack.pop()
-            if k == 0 and node in done:
-                continue
-            done.add(node)
-            parent = node._a if k == 0 else node._b if k == 1 else None
-            if parent is not None:
-                stack.append((node, k + 1))
-                if parent not in done:
-                    stack.append((parent, 0))
-            elif leaves or node._a is not None:  # all its parents placed
-                placed.append(node)
-    return placed
+    return reading_order(roots)
 
 
 def _fresh(taken: set[str], base: str) -> str:
