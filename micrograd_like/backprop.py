@@ -1,8 +1,8 @@
 """Reverse-mode backpropagation: a topological order and the one chain-rule loop.
 
-`backward_steps(root)` and `backward(root)` run the same loop, `_propagate`, the only place
-gradients are computed; the steps version yields each node's step as it happens, with the
-gradients filled in so far.
+`backward_steps(root)` and `backward(root)` run the same loop, `_chain_rule`, the only place
+gradients are computed; the steps version runs it one node at a time and yields each node's
+step as it happens, with the gradients filled in so far.
 
     >>> from micrograd_like import Value
     >>> x = Value(3.0, "x")
@@ -81,69 +81,94 @@ def reading_order(
     return placed
 
 
+ZERO = 0.0  # the gradient every new node starts with: a search saves only gradients that are not it
+
+
 class _Search:
     """The textbook topological sort: a depth-first search that places a node once all its
     parents are placed. It uses an explicit stack, so a million-node chain is fine, and visits
     parents in their order, so the same graph always gives the same order.
 
-    On the stack a node is followed by a None marker while its parents are visited: popping
-    the marker means they are all placed. A visited node is marked by setting its gradient
-    to `mark`, a float 0.0 made for this search alone (cheaper than a set of the nodes seen;
-    a search inside another, e.g. naming nodes while stepping, has a mark of its own), after
-    saving it: backward wants interior gradients zeroed anyway, `restore` puts back the rest.
+    A node's state lives in its gradient slot, which backward has to reset anyway: on entry the
+    gradient is saved (unless it is the shared `ZERO` a new node starts with: nothing to save)
+    and set to `entered`; once its parents are placed, to `placed`. Both are floats 0.0 made for
+    this search alone (`is` tells them from any other float), so a search inside another, e.g.
+    naming nodes while stepping, has marks of its own. `restore` puts every gradient back.
+
+    A node is pushed again as its own exit marker: popped while still `entered` it means all its
+    parents are placed (in a DAG nothing above it on the stack can be the node itself again).
     """
 
-    __slots__ = ("leaves", "mark", "placed", "saved")
+    __slots__ = ("entered", "leaves", "placed", "saved", "stack")
 
     def __init__(self, roots: Iterable[Value]) -> None:
         placed: list[Value] = []
         leaves: list[Value] = []
         saved: list[Value | float] = []  # node, its gradient before, node, gradient, ...
-        self.placed, self.leaves, self.saved = placed, leaves, saved
-        stack: list[Value | None] = []
+        stack: list[Value] = []
+        self.placed, self.leaves, self.saved, self.stack = placed, leaves, saved, stack
         push, pop, place, save = stack.append, stack.pop, placed.append, saved.append
-        mark = self.mark = float.fromhex("0x0p+0")  # a new float object: `is` tells it from any other
+        zero = ZERO
+        entered = self.entered = float.fromhex("0x0p+0")  # new float objects, unlike the literal 0.0
+        done = float.fromhex("0x0p+0")
         try:
             for root in roots:
                 push(root)
                 while stack:
                     node = pop()
-                    if node is None:  # the marker: every parent of the node below it is placed
-                        place(pop())  # type: ignore[arg-type]
-                        continue
                     grad = node.grad
-                    if grad is mark:
+                    if grad is entered:  # its exit marker: every parent is placed
+                        node.grad = done
+                        place(node)
                         continue
-                    save(node)
-                    save(grad)
-                    node.grad = mark
+                    if grad is done:
+                        continue
+                    if grad is not zero:
+                        save(node)
+                        save(grad)
                     a = node._a
                     if a is None:  # a leaf has nothing to wait for
+                        node.grad = done
                         place(node)
                         leaves.append(node)
                         continue
+                    node.grad = entered
                     push(node)
-                    push(None)
-                    if a.grad is not mark:
+                    grad = a.grad
+                    if grad is not done and grad is not entered:
                         push(a)
                     b = node._b
-                    if b is not None and b.grad is not mark:
-                        push(b)
+                    if b is not None:
+                        grad = b.grad
+                        if grad is not done and grad is not entered:
+                            push(b)
         except BaseException:
             self.restore()
             raise
+        self.stack = []
 
     def restore(self) -> None:
         """Every gradient as it was before the search (or before a failed backward pass)."""
-        flat = iter(self.saved)
-        for node, grad in zip(flat, flat):
-            node.grad = grad  # type: ignore[union-attr]
+        zero = ZERO
+        for node in self.placed:
+            node.grad = zero
+        entered = self.entered
+        for node in self.stack:  # only if the search itself was interrupted
+            if node.grad is entered:
+                node.grad = zero
+        self._put_back(leaves_only=False)
 
     def restore_leaves(self) -> None:
         """The leaves' gradients as before (they accumulate); interior ones stay 0.0."""
+        zero = ZERO
+        for node in self.leaves:
+            node.grad = zero
+        self._put_back(leaves_only=True)
+
+    def _put_back(self, *, leaves_only: bool) -> None:
         flat = iter(self.saved)
         for node, grad in zip(flat, flat):
-            if node._a is None:  # type: ignore[union-attr]
+            if not leaves_only or node._a is None:  # type: ignore[union-attr]
                 node.grad = grad  # type: ignore[union-attr]
 
 
@@ -186,37 +211,48 @@ class BackwardStep:
         return "\n".join(lines)
 
 
-def _propagate(order: list[Value], root: Value, trace: bool) -> Iterator[BackwardStep]:
+def _chain_rule(order: Iterable[Value]) -> None:
     """The chain rule, once per edge, nodes in backward order: parent.grad += local · upstream.
 
-    With trace=False nothing is yielded or recorded (that is `backward()`).
+    The only place gradients are computed: `backward()` runs it over the whole order in one go,
+    `backward_steps` one node at a time, watching.
     """
-    names = node_names(order) if trace else {}
-    index = -1
     for node in order:
-        index += 1
         a = node._a
-        upstream = node.grad
         if a is None:  # a leaf: its gradient is complete
-            if trace:
-                yield BackwardStep(index, node, upstream, (), root, names)
             continue
+        upstream = node.grad  # complete: every node that uses this one came earlier
+        rule = node._op
+        fixed = rule.fixed  # type: ignore[union-attr]
         b = node._b
         if b is None:
-            local_a = node._op.d(node.data, a.data)  # type: ignore[union-attr]
-            a.grad += local_a * upstream  # the chain rule (one parent)
-            if trace:
-                edge = Edge(a, local_a, local_a * upstream, a.grad)
-                yield BackwardStep(index, node, upstream, (edge,), root, names)
+            local_a = rule.d(node.data, a.data) if fixed is None else fixed[0]  # type: ignore[union-attr]
+            a.grad += local_a * upstream  # (one parent)
             continue
-        local_a, local_b = node._op.d(node.data, a.data, b.data)  # type: ignore[union-attr]
-        a.grad += local_a * upstream  # the chain rule (first of two parents)
-        if trace:
-            first = Edge(a, local_a, local_a * upstream, a.grad)
+        local_a, local_b = rule.d(node.data, a.data, b.data) if fixed is None else fixed  # type: ignore[union-attr]
+        a.grad += local_a * upstream  # (first of two parents)
         b.grad += local_b * upstream  # (second parent)
-        if trace:
-            second = Edge(b, local_b, local_b * upstream, b.grad)
-            yield BackwardStep(index, node, upstream, (first, second), root, names)
+
+
+def _steps(order: list[Value], root: Value) -> Iterator[BackwardStep]:
+    """`_chain_rule` one node at a time, each node's step recorded after it ran."""
+    names = node_names(order)
+    for index, node in enumerate(order):
+        upstream = node.grad
+        rule = node.rule
+        if rule is None:
+            yield BackwardStep(index, node, upstream, (), root, names)
+            continue
+        parents = node.parents
+        before = parents[0].grad
+        _chain_rule((node,))
+        twice = len(parents) == 2 and parents[0] is parents[1]  # x·x: both edges reach one parent
+        edges = []
+        for k, (parent, local) in enumerate(zip(parents, rule.local(node.data, *[p.data for p in parents]))):
+            contribution = local * upstream
+            now = before + contribution if twice and k == 0 else parent.grad  # the first saw its own sum only
+            edges.append(Edge(parent, local, contribution, now))
+        yield BackwardStep(index, node, upstream, tuple(edges), root, names)
 
 
 def backward_steps(root: Value) -> Iterator[BackwardStep]:
@@ -225,13 +261,23 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     Seeds d(root)/d(root) = 1, zeroes every interior gradient first (so repeated calls never
     drift) and adds into leaves (so two calls double a leaf's gradient, as in PyTorch).
     """
-    return _run(root, trace=True)
+    search, order = _seeded(root)
+    try:
+        yield from _checked(_steps(order, root), order, search.leaves)
+    except BackwardError:
+        search.restore()
+        raise
 
 
 def backward(root: Value) -> None:
     """Run the whole backward pass from `root` (see `backward_steps`); all or nothing."""
-    for _ in _run(root, trace=False):
-        pass
+    search, order = _seeded(root)
+    try:
+        for _ in _checked(order, order, search.leaves):
+            pass
+    except BackwardError:
+        search.restore()
+        raise
 
 
 def gradients(root: Value, inputs: Iterable[Value]) -> list[float]:
@@ -245,7 +291,7 @@ def gradients(root: Value, inputs: Iterable[Value]) -> list[float]:
         order = search.placed
         order.reverse()
         root.grad = 1.0
-        for _ in _checked(order, search.leaves, root, trace=False):
+        for _ in _checked(order, order, search.leaves):
             pass
         below = set(order)
         return [x.grad if x in below else 0.0 for x in inputs]
@@ -253,23 +299,26 @@ def gradients(root: Value, inputs: Iterable[Value]) -> list[float]:
         search.restore()
 
 
-def _run(root: Value, trace: bool) -> Iterator[BackwardStep]:
+def _seeded(root: Value) -> tuple[_Search, list[Value]]:
+    """The backward order, interior gradients 0.0, leaves as they were, d(root)/d(root) added."""
     search = _Search([root])  # interior gradients now 0.0, to be recomputed from scratch
     search.restore_leaves()  # leaves accumulate onto what they held
     order = search.placed
     order.reverse()
     root.grad = 1.0 if root._a is not None else root.grad + 1.0  # d(root)/d(root); a leaf root accumulates
-    try:
-        yield from _checked(order, search.leaves, root, trace)
-    except BackwardError:
-        search.restore()
-        raise
+    return search, order
 
 
-def _checked(order: list[Value], leaves: list[Value], root: Value, trace: bool) -> Iterator[BackwardStep]:
-    """The chain-rule loop, then the finiteness check; any failure becomes a BackwardError."""
+def _checked(
+    work: list[Value] | Iterator[BackwardStep], order: list[Value], leaves: list[Value]
+) -> Iterator[BackwardStep]:
+    """The chain rule over `work` (the whole order, or its steps), then the finiteness check; any
+    failure becomes a BackwardError."""
     try:
-        yield from _propagate(order, root, trace)
+        if isinstance(work, list):
+            _chain_rule(work)
+        else:
+            yield from work
     except (ArithmeticError, ValueError) as error:
         raise error if isinstance(error, BackwardError) else _local_error(order) from None
     _check_finite(order, leaves)

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from . import rules
+from .backprop import ZERO as _ZERO
 from .backprop import backward as _backward
 from .backprop import backward_order
 from .rules import CONSTANT, INPUT, LEAF_KINDS, LeafKind, Rule, fail_not_finite, forward_lines
@@ -112,7 +113,7 @@ class Value:
         if not isinstance(label, str):
             raise TypeError(f"label must be a str, got {type(label).__name__}")
         self.data = _as_float(data)
-        self.grad = 0.0
+        self.grad = _ZERO  # the shared 0.0: a backward pass has nothing to save for it
         self.label = label
         self._op = LEAF_KINDS[kind]
         self._a = self._b = None
@@ -264,7 +265,7 @@ _being_pickled: set[int] = set()
 
 
 def _node(
-    data: float, op: Rule | LeafKind, a: Value | None, b: Value | None, grad: float = 0.0, label: str = ""
+    data: float, op: Rule | LeafKind, a: Value | None, b: Value | None, grad: float = _ZERO, label: str = ""
 ) -> Value:
     out = _new_value(Value)
     out.data = data
@@ -317,7 +318,7 @@ def _pow_value(base: Value, exponent: Value) -> Value:
 _MAKE_NODE = [
     "out = _new_value(Value)",
     "out.data = data",
-    "out.grad = 0.0",
+    "out.grad = _ZERO",
     'out.label = ""',
     "if _no_grad_blocks and not _recording.get():  # no_grad(): the result is a plain leaf",
     "    out._op = INPUT",

@@ -73,6 +73,7 @@ class Rule:
         "param",
         "symbol",
         "d",
+        "fixed",
     )
 
     name: str
@@ -90,6 +91,7 @@ class Rule:
     forward: Callable[..., float]
     local: Callable[..., tuple[float, ...]]
     d: Callable[..., Any]
+    fixed: tuple[float, ...] | None  # the local derivatives when no input changes them (add, sub, neg)
     formulas: tuple[str, ...]
 
     def __init__(
@@ -132,6 +134,8 @@ class Rule:
         set_(self, "local", _compile(f"lambda {arguments}: ({locals_},)", self))
         # the backward loop's form: one float for a one-input op, a pair for a two-input op
         set_(self, "d", _compile(f"lambda {arguments}: ({locals_})", self))
+        constant = not any(mathexpr.names_in(e) for e in self.local_exprs)
+        set_(self, "fixed", self.local(0.0, *(0.0 for _ in inputs)) if constant else None)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"a Rule is immutable (tried to set {name!r})")

@@ -15,6 +15,7 @@ import pickle
 import subprocess
 import sys
 import threading
+from typing import Any
 
 import pytest
 
@@ -171,6 +172,67 @@ def test_a_failed_backward_restores_interior_and_leaf_gradients() -> None:
     with pytest.raises(BackwardError):
         bad.backward()
     assert snapshot(bad) == before and x.grad == 4.0
+
+
+def test_a_failed_backward_restores_each_gradient_exactly_even_zeros_of_either_sign() -> None:
+    x, w = Value(3.0, "x"), Value(0.0, "w")
+    p = x * x
+    q = p + x
+    bad = q * w**0.5  # d(w**0.5)/dw at w = 0 cannot be computed
+    nodes = backward_order(bad)
+    x.grad, w.grad, p.grad, q.grad = -0.0, float.fromhex("0x0p+0"), 5.0, -0.0
+
+    def state() -> list[tuple[float, float]]:
+        return [(n.grad, math.copysign(1.0, n.grad)) for n in nodes]
+
+    before = state()
+    with pytest.raises(BackwardError):
+        bad.backward()
+    assert state() == before
+    backward_order(bad)  # a search that succeeds puts them back too
+    assert state() == before
+
+
+_GRAD_SLOT: Any = Value.__dict__["grad"]  # the slot's own descriptor, under the property below
+
+
+class _Tripwire(Value):
+    """A leaf whose gradient cannot be read once armed: an interrupt in the middle of a search."""
+
+    __slots__ = ()
+    armed = False
+
+    @property
+    def grad(self) -> float:
+        if _Tripwire.armed:
+            raise KeyboardInterrupt
+        return float(_GRAD_SLOT.__get__(self))
+
+    @grad.setter
+    def grad(self, value: float) -> None:
+        _GRAD_SLOT.__set__(self, value)
+
+
+def test_a_search_interrupted_halfway_puts_every_gradient_back() -> None:
+    wire = _Tripwire(1.0, "wire")
+    x = Value(2.0, "x")
+    top = (x * x + x) * ((x + 1.0) * wire)  # the search enters nodes on both sides before the wire
+    nodes = backward_order(top)
+    fresh = {n: n.grad for n in nodes}  # every one the shared 0.0 a new node starts with
+    top.backward()
+    used = {n: n.grad for n in nodes}
+    for before in (used, fresh):
+        for n, g in before.items():
+            n.grad = g
+        _Tripwire.armed = True
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                top.backward()
+        finally:
+            _Tripwire.armed = False
+        # the same float objects: a node left holding the search's own 0.0 mark would read as 0.0
+        # but no longer as "nothing to save" to the next search
+        assert all(n.grad is g for n, g in before.items())
 
 
 def test_a_stepped_backward_that_fails_restores_too() -> None:

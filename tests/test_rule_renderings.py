@@ -72,6 +72,7 @@ def test_every_rendering_computes_the_same_numbers(rule: rules.Rule) -> None:
         locals_ = rule.local(out, *point)
         fast = rule.d(out, *point)
         assert (fast,) == locals_ if len(point) == 1 else fast == locals_
+        assert rule.fixed is None or rule.fixed == locals_  # the backward loop's shortcut, same floats
         values = {name: Value(x) for name, x in env_out.items()}
         for k in range(len(point)):
             assert run_python(rule.python_local(k), env_out) == locals_[k]
@@ -84,6 +85,12 @@ def test_every_rendering_computes_the_same_numbers(rule: rules.Rule) -> None:
         assert node.data == out and node.local_grads() == locals_
 
     check()
+
+
+def test_only_rules_whose_local_derivatives_are_numbers_skip_the_call() -> None:
+    fixed = {rule.name: rule.fixed for rule in ALL_RULES if rule.fixed is not None and rule.name != "pow"}
+    assert fixed == {"add": (1.0, 1.0), "sub": (1.0, -1.0), "neg": (-1.0,)}
+    assert rules.power(1.0).fixed == (1.0,) and rules.power(2.0).fixed is None  # x**1: d/dx is 1
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: f"{r.name}{r.symbol}")

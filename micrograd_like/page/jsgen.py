@@ -8,7 +8,7 @@ nodes are `order` (backward order: the root first, every node before its parents
   (`mathexpr.to_js(check.expr)`) and followed by the engine's finiteness test; a failed check calls
   `$fail(node, check, inputs)` and a result that is not finite `$overflow(node, out, inputs)`,
   which throw the engine's own messages (the controller fills in the rules' templates).
-- `backward($v)`: `backprop._propagate` written out for this graph: nodes in backward order, the
+- `backward($v)`: `backprop._chain_rule` written out for this graph: nodes in backward order, the
   upstream gradient read first, each local derivative from `Rule.js_local`, then
   `parent.grad += local · upstream` once per edge. It returns every gradient and every step as
   `[upstream, [local, contribution, parent grad after], ...]`, the numbers of `BackwardStep`.
@@ -106,7 +106,7 @@ def graph_script(order: Sequence[Value], names: Names, rules: dict[int, int]) ->
     lines.append(f"    return [{', '.join(code[node] for node in order)}];")
     lines += [
         "  },",
-        "  // backprop._propagate for this graph: nodes in backward order, parent.grad += local · upstream.",
+        "  // backprop._chain_rule for this graph: nodes in backward order, parent.grad += local · upstream.",
         "  backward: function ($v) {",
     ]
     if variables:
