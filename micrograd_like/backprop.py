@@ -23,7 +23,7 @@ is left as it was before the call.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING
@@ -78,6 +78,33 @@ def reading_order(
                     stack.append((parent, 0))
             elif leaves or node._a is not None:  # all its parents placed
                 placed.append(node)
+    return placed
+
+
+def computing_order(roots: Sequence[Value], *, leaves: bool = True) -> list[Value]:
+    """The nodes below `roots` in the order a person computes them, as the post does: s[1]1 and
+    what it needs, s[1]2, then z[1]1, z[1]2, then s[2], ...
+
+    Labelled nodes go stage by stage (a labelled node's stage is one more than that of the labelled
+    nodes it is computed from), in reading order within a stage; each is preceded by the unlabelled
+    nodes only it still needs (w[1]11·x1, w[1]12·x2 before s[1]1). Each node comes after its parents.
+    """
+    below: dict[Value, int] = {}  # node -> the highest stage at or below it
+    stage: dict[Value, int] = {}
+    for node in parents_first(roots):
+        if node._a is None:
+            below[node] = 0
+            continue
+        highest = max(below[p] for p in node.parents)
+        if node.label:
+            stage[node] = highest = highest + 1
+        below[node] = highest
+    position = {node: i for i, node in enumerate(reading_order(roots, leaves=False))}
+    labelled = sorted(stage, key=lambda n: (stage[n], position[n]))
+    done: set[Value] = set()
+    placed = []
+    for target in [*labelled, *roots]:
+        placed += reading_order([target], done, leaves=leaves)
     return placed
 
 

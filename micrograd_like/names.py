@@ -4,8 +4,9 @@ pictures and their frames, the interactive page and compiled source.
 A labelled node is its label. A constant is its number. Other unlabelled leaves are `input1`,
 `parameter1`, ... An unlabelled op node reads as its expression over its parents' names,
 `w[2]12·z[1]2`, `tanh(s)`, when that is short, else `t7`, where 7 numbers the unlabelled op nodes
-parents first; compiled code calls every unlabelled op node by that number (`t7`), so a name in
-the text and a variable in the code always mean the same node.
+in the order a person computes them (`backprop.computing_order`, as the post does); compiled
+code calls every unlabelled op node by that number (`t7`), so a name in the text and a variable
+in the code always mean the same node.
 
     >>> from micrograd_like import Value
     >>> x, y = Value(2.0, "x"), Value(3.0, "y")
@@ -22,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .mathexpr import number_text
+from .mathexpr import _is_word, number_text
 
 if TYPE_CHECKING:
     from .engine import Value
@@ -124,12 +125,13 @@ def expression_of(node: Value, names: Mapping[Value, str]) -> str:
 
 def binding(node: Value, name: str) -> int:
     """How tightly `name`, the node's shown name, binds (a `Rule.level`): an expression binds like
-    its op, a negative number like unary minus, anything else (a label, `t7`, a number) is atomic."""
+    its op, a negative number like unary minus, a label that is one word (`w[2]12`), `t7` or a
+    number is atomic, and a label with operators in it (`dL/ds[2]`) always gets parentheses."""
     if node.rule is not None and not node.label and not _STAND_IN.fullmatch(name):
         return node.rule.level
     if node.kind == "constant" and node.data < 0:
         return 1
-    return 6
+    return 6 if _is_word(name) else 0  # a label such as dL/ds[2] is parenthesised inside an expression
 
 
 _STAND_IN = re.compile(r"t\d+")
@@ -140,9 +142,12 @@ def _outside(node: Value) -> str:
 
 
 def _parents_first(nodes: list[Value]) -> list[Value]:
-    from .backprop import parents_first  # the graph's order lives with backprop, which names its steps
+    """The nodes in the order a person computes them, so `t1`, `t2`, ... number the ops as the
+    post and compiled code write them down (for the post's network, `w[1]11·x1` is t1)."""
+    from .backprop import computing_order  # the graph's orders live with backprop, which names its steps
 
-    return parents_first(nodes)
+    used = {p for node in nodes for p in node.parents}
+    return computing_order([node for node in nodes if node not in used])  # from the graph's outputs
 
 
 def _identifier(name: str, taken: set[str]) -> str:

@@ -266,7 +266,7 @@ def test_source_reads_as_the_posts_forward_pass_and_chain_rule() -> None:
     expected = [
         "g_t7 = 2.0 * t7 * g_L                      # dL/d(z[2]-y) = 2·(z[2]-y)",
         "g_s_2 = (1.0 - z_2 * z_2) * g_z_2          # dz[2]/ds[2] = 1 - z[2]²",
-        "g_w_2_12 = z_1_2 * g_t3                    # d(w[2]12·z[1]2)/dw[2]12 = z[1]2",
+        "g_w_2_12 = z_1_2 * g_t6                    # d(w[2]12·z[1]2)/dw[2]12 = z[1]2",
     ]
     for line in expected:
         assert line in lines

@@ -87,6 +87,34 @@ def test_stand_in_names() -> None:
     assert dname("L", "w[2]12") == "dL/dw[2]12" and dname("(a*b)", "-x") == "d(a*b)/d(-x)"
 
 
+def test_stand_ins_are_numbered_as_the_post_computes_and_are_the_same_from_any_start() -> None:
+    ex = build()
+    expected = {
+        "t1": "w[1]11·x1",
+        "t2": "w[1]12·x2",
+        "t3": "w[1]21·x1",
+        "t4": "w[1]22·x2",
+        "t5": "w[2]11·z[1]1",
+        "t6": "w[2]12·z[1]2",
+        "t7": "z[2]-y",
+    }
+    order = backward_order(ex.loss)
+    for nodes in (order, order[::-1], sorted(order, key=lambda n: n.data)):
+        named = graph_names(nodes)
+        assert {named.code[n]: named.text[n] for n in nodes if named.code[n].startswith("t")} == expected
+    a, b = Value(1.0), Value(2.0)  # unlabelled leaves too: numbered where a reader meets them
+    named = graph_names(backward_order(a * 3.0 + b))
+    assert named.text[a] == "input1" and named.text[b] == "input2"
+
+
+def test_a_label_with_operators_in_it_is_parenthesised_inside_an_expression() -> None:
+    upstream, z = Value(2.0, "dL/ds[2]"), Value(3.0, "z[1]2")
+    product = z * upstream
+    assert graph_names([product]).text[product] == "z[1]2·(dL/ds[2])"  # not (z[1]2·dL)/ds[2]
+    square = z * z
+    assert graph_names([square]).text[square] == "z[1]2·z[1]2"
+
+
 def test_no_path_and_self() -> None:
     x, other = Value(1.0, "x"), Value(2.0, "other")
     y = x.exp()

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from .. import mathexpr
-from ..backprop import parents_first, reading_order
+from ..backprop import computing_order, parents_first, reading_order
 from ..engine import Value
 from ..names import Names, expression_of, fresh, graph_names, wrap
 from ..rules import RULES, Rule, power
@@ -94,40 +94,12 @@ def make_plan(roots: Sequence[Value], wrt: Sequence[Value] | None = None, rows: 
     taken |= set(code.values())
     grad = {node: _fresh(taken, "g_" + code[node]) for node in order if node in needs}
     names = Names(names.text, code, names.legend)
-    return Plan(roots, order, names, args, rows, chosen, grad, _reading_order(roots, order), taken)
+    return Plan(roots, order, names, args, rows, chosen, grad, computing_order(roots, leaves=False), taken)
 
 
 def _natural(name: str) -> tuple[tuple[int, str, int], ...]:
     """A sort key that puts w[1]2 before w[1]10: runs of digits compare as numbers."""
     return tuple((0, "", int(part)) if part.isdigit() else (1, part, 0) for part in re.split(r"(\d+)", name))
-
-
-def _reading_order(roots: Sequence[Value], order: Sequence[Value]) -> list[Value]:
-    """The op nodes in the order a person computes them, as the post does: s[1]1, s[1]2, then
-    z[1]1, z[1]2, then s[2], ...
-
-    Labelled nodes go stage by stage (a labelled node's stage is one more than that of the labelled
-    nodes it is computed from), in the order they are reached within a stage; each is preceded by
-    the unlabelled nodes only it still needs (w[1]11·x1, w[1]12·x2 before s[1]1). Any order here
-    is correct: a node always comes after its parents.
-    """
-    below: dict[Value, int] = {}  # node -> the highest stage at or below it
-    stage: dict[Value, int] = {}
-    for node in order:  # parents first
-        if node.rule is None:
-            below[node] = 0
-            continue
-        highest = max(below[p] for p in node.parents)
-        if node.label:
-            stage[node] = highest = highest + 1
-        below[node] = highest
-    position = {node: i for i, node in enumerate(reading_order(roots, leaves=False))}
-    labelled = sorted(stage, key=lambda n: (stage[n], position[n]))
-    done: set[Value] = set()
-    placed = []
-    for target in [*labelled, *roots]:
-        placed += reading_order([target], done, leaves=False)
-    return placed
 
 
 def evaluation_order(roots: Sequence[Value]) -> list[Value]:
