@@ -99,7 +99,10 @@ def computing_order(roots: Sequence[Value], *, leaves: bool = True) -> list[Valu
         if node.label:
             stage[node] = highest = highest + 1
         below[node] = highest
-    position = {node: i for i, node in enumerate(reading_order(roots, leaves=False))}
+    reading = reading_order(roots, leaves=leaves)
+    if not stage:  # nothing labelled: one stage, read as written
+        return reading
+    position = {node: i for i, node in enumerate(reading)}
     labelled = sorted(stage, key=lambda n: (stage[n], position[n]))
     done: set[Value] = set()
     placed = []
@@ -288,23 +291,13 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     Seeds d(root)/d(root) = 1, zeroes every interior gradient first (so repeated calls never
     drift) and adds into leaves (so two calls double a leaf's gradient, as in PyTorch).
     """
-    search, order = _seeded(root)
-    try:
-        yield from _checked(_steps(order, root), order, search.leaves)
-    except BackwardError:
-        search.restore()
-        raise
+    return _run(root, steps=True)
 
 
 def backward(root: Value) -> None:
     """Run the whole backward pass from `root` (see `backward_steps`); all or nothing."""
-    search, order = _seeded(root)
-    try:
-        for _ in _checked(order, order, search.leaves):
-            pass
-    except BackwardError:
-        search.restore()
-        raise
+    for _ in _run(root, steps=False):
+        pass
 
 
 def gradients(root: Value, inputs: Iterable[Value]) -> list[float]:
@@ -326,14 +319,18 @@ def gradients(root: Value, inputs: Iterable[Value]) -> list[float]:
         search.restore()
 
 
-def _seeded(root: Value) -> tuple[_Search, list[Value]]:
-    """The backward order, interior gradients 0.0, leaves as they were, d(root)/d(root) added."""
+def _run(root: Value, steps: bool) -> Iterator[BackwardStep]:
+    """The backward pass from `root`, in one go or (steps=True) yielding each node's step."""
     search = _Search([root])  # interior gradients now 0.0, to be recomputed from scratch
     search.restore_leaves()  # leaves accumulate onto what they held
     order = search.placed
     order.reverse()
     root.grad = 1.0 if root._a is not None else root.grad + 1.0  # d(root)/d(root); a leaf root accumulates
-    return search, order
+    try:
+        yield from _checked(_steps(order, root) if steps else order, order, search.leaves)
+    except BackwardError:
+        search.restore()
+        raise
 
 
 def _checked(
