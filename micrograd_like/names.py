@@ -35,7 +35,7 @@ MAX_EXPRESSION = 16  # a stand-in expression longer than this becomes `t<k>`
 class Names:
     """Every node's display name and code identifier, and what each `t<k>` stands for."""
 
-    text: dict[Value, str]  # what people read: "w[2]12", "x·y", "t7", "2"
+    text: dict[Value, str]  # what people read: "w[2]12", "x·y", "t7", "2"; in computing order
     code: dict[Value, str]  # a Python/JavaScript identifier, or a literal for a constant
     legend: dict[str, str]  # "t7" -> its expression, "input1" -> its value: what stand-ins mean
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from .. import mathexpr
-from ..backprop import computing_order, parents_first, reading_order
+from ..backprop import parents_first, reading_order
 from ..engine import Value
 from ..names import Names, expression_of, fresh, graph_names, wrap
 from ..rules import RULES, Rule, power
@@ -94,7 +94,8 @@ def make_plan(roots: Sequence[Value], wrt: Sequence[Value] | None = None, rows: 
     taken |= set(code.values())
     grad = {node: _fresh(taken, "g_" + code[node]) for node in order if node in needs}
     names = Names(names.text, code, names.legend)
-    return Plan(roots, order, names, args, rows, chosen, grad, computing_order(roots, leaves=False), taken)
+    reading = [node for node in names.text if node.rule is not None]  # graph_names's computing order
+    return Plan(roots, order, names, args, rows, chosen, grad, reading, taken)
 
 
 def _natural(name: str) -> tuple[tuple[int, str, int], ...]:
