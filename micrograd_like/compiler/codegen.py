@@ -54,7 +54,7 @@ class Plan:
 
     def fresh(self, base: str) -> str:
         """An identifier no node uses: `base`, or `base_2`, `base_3`, ..."""
-        return _fresh(self.taken, base)
+        return fresh(base, self.taken)
 
 
 def make_plan(roots: Sequence[Value], wrt: Sequence[Value] | None = None, rows: Sequence[Value] = ()) -> Plan:
@@ -75,7 +75,7 @@ def make_plan(roots: Sequence[Value], wrt: Sequence[Value] | None = None, rows: 
     taken = {name for node, name in code.items() if node.kind != "constant"}
     for root in roots:  # a constant root (compile_graph(Value(2, kind="constant"))) needs a variable
         if root.kind == "constant":
-            code[root] = _fresh(taken, "constant")
+            code[root] = fresh("constant", taken)
     variable = [n for n in leaves if (n.kind != "constant" or n in roots) and n not in row_set]
     # arguments in reading order: inputs, then parameters, each sorted by name (x1, x2, ..., x10)
     args = sorted(variable, key=lambda n: (n.kind != "input", _natural(names.text.get(n) or code[n])))
@@ -92,7 +92,7 @@ def make_plan(roots: Sequence[Value], wrt: Sequence[Value] | None = None, rows: 
             needs.add(node)
     needs.update(roots)
     taken |= set(code.values())
-    grad = {node: _fresh(taken, "g_" + code[node]) for node in order if node in needs}
+    grad = {node: fresh("g_" + code[node], taken) for node in order if node in needs}
     names = Names(names.text, code, names.legend)
     reading = [node for node in names.text if node.rule is not None]  # graph_names's computing order
     return Plan(roots, order, names, args, rows, chosen, grad, reading, taken)
@@ -109,10 +109,6 @@ def evaluation_order(roots: Sequence[Value]) -> list[Value]:
     fallback recomputes in this order, so of two failing ops it reports the one a program written
     as one expression would have met first."""
     return reading_order(roots)
-
-
-def _fresh(taken: set[str], base: str) -> str:
-    return fresh(base, taken)
 
 
 def _check_leaves(nodes: Iterable[object], inside: set[Value], what: str) -> None:
