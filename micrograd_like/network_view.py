@@ -24,9 +24,10 @@ inputs their values; once backward has run from that root, each edge also carrie
 
 In a dense network (more than 12 weights between two layers) the edges are unlabelled, straight
 and slightly see-through, the circles small, and each weight's name, value and gradient are its
-tooltip (the title a browser shows on hover), so a 2-16-16-1 network still reads. The result is a `Drawing`, like `draw_dot`'s: it shows inline in
-Jupyter and saves as SVG or PNG with or without Graphviz's `dot`. Node ids are names (`x1`,
-`u1_2` = unit 2 of layer 1), so the same network always gives the same DOT source.
+tooltip (the title a browser shows on hover), so a 2-16-16-1 network still reads. The result is
+a `Drawing`, like `draw_dot`'s: it shows inline in Jupyter and saves as SVG or PNG with or
+without Graphviz's `dot`. Node ids are names (`x1`, `u1_2` = unit 2 of layer 1), so the same
+network always gives the same DOT source.
 """
 
 from __future__ import annotations
@@ -259,12 +260,15 @@ class _Picture:
     def _input(self, k: int) -> dict[str, str]:
         name = f"x{k}"
         x = self.run.inputs[k - 1] if self.run is not None and self.run.inputs else None
-        label = name if x is None else f"{name} = {self.num(x.data)}"
+        if x is None:
+            lines = [name]
+        else:  # a small circle: name over value, as the units show theirs
+            lines = [name, self.num(x.data)] if self.dense else [f"{name} = {self.num(x.data)}"]
         tooltip = f"{name}: input {k}" + ("" if x is None else f" = {self.num(x.data)}")
         if x is not None and self.run is not None and self.run.backward:
             tooltip += f"; {dname(self.top, name)} = {self.num(x.grad)}"
         return {
-            "label": _escape(label),
+            "label": "\\n".join(_escape(line) for line in lines),
             "class": "input",
             "fillcolor": FILL["input"],
             "tooltip": _escape(tooltip),
