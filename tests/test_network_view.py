@@ -26,7 +26,7 @@ from micrograd_like.example import WorkedExample, build
 from micrograd_like.losses import squared_error
 from micrograd_like.names import dname
 from micrograd_like.network_view import MAX_WIDTH, MIN_WIDTH, NEGATIVE, POSITIVE, ZERO, forward_pass
-from micrograd_like.render import render, render_bytes, render_svg
+from micrograd_like.render import Renderer, render, render_bytes, render_svg
 from micrograd_like.viz import Drawing, visible
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -78,7 +78,7 @@ def _units(svg: str) -> dict[str, tuple[list[str], str]]:
             title = g.find(f"{SVG}title")
             link = next(g.iter(f"{SVG}a"), None)
             tooltip = link.get(f"{XLINK}title", "") if link is not None else ""
-            found[title.text if title is not None else ""] = (
+            found[(title.text or "") if title is not None else ""] = (
                 [t.text or "" for t in g.iter(f"{SVG}text")],
                 tooltip,
             )
@@ -244,8 +244,9 @@ def test_a_2_16_16_1_network_keeps_its_labels_in_tooltips() -> None:
     for name, p in params.items():
         edge = edges[name]
         assert edge.texts == []  # no label on the edge
-        value, grad = re.fullmatch(r"\S+ = (\S+): .* → .*; dL/d\(?\S+?\)? = (\S+)", edge.tooltip).groups()
-        assert float(value) == p.data and float(grad) == p.grad
+        found = re.fullmatch(r"\S+ = (\S+): .* → .*; dL/d\(?\S+?\)? = (\S+)", edge.tooltip)
+        assert found is not None, edge.tooltip
+        assert float(found[1]) == p.data and float(found[2]) == p.grad
     # the units stay in order top to bottom, and each shows its name and output
     units = _units(svg)
     name, value = units["u1_16"][0]
@@ -267,8 +268,9 @@ def _y(svg: str, node: str) -> float:
 
 
 def test_labels_move_to_tooltips_beyond_twelve_weights_between_two_layers() -> None:
-    def labelled(nin: int, nouts: list[int], **kw: bool) -> bool:
-        edges = _edges(render_svg(draw_network(MLP(nin, nouts, seed=0), **kw), renderer="embedded"))
+    def labelled(nin: int, nouts: list[int], edge_labels: bool | None = None) -> bool:
+        picture = draw_network(MLP(nin, nouts, seed=0), edge_labels=edge_labels)
+        edges = _edges(render_svg(picture, renderer="embedded"))
         return all(edge.texts for edge in edges.values())
 
     assert labelled(3, [4, 1]) and labelled(2, [3, 3, 1])
@@ -322,8 +324,9 @@ def test_a_roots_label_is_text_not_markup(label: str) -> None:
     root.label = label
     root.backward()
     grad = model.named_parameters()["w[1]11"].grad
-    for renderer in ("embedded", "native") if HAS_DOT else ("embedded",):
-        edges = _edges(render_svg(draw_network(model, root), renderer=renderer))  # type: ignore[arg-type]
+    renderers: list[Renderer] = ["embedded", "native"] if HAS_DOT else ["embedded"]
+    for renderer in renderers:
+        edges = _edges(render_svg(draw_network(model, root), renderer=renderer))
         assert edges["w[1]11"].texts[1] == visible(f"{dname(label, 'w')} = {grad:.4g}")
 
 
