@@ -41,7 +41,7 @@ from .backprop import backward_order
 from .engine import Value
 from .names import dname
 from .nn import MLP, Neuron
-from .viz import Drawing, _escape
+from .viz import Drawing, _escape, _number
 
 POSITIVE = "#0072B2"  # Okabe–Ito blue: a weight > 0
 NEGATIVE = "#D55E00"  # Okabe–Ito vermillion (orange): a weight < 0
@@ -80,7 +80,7 @@ def draw_network(
     example); the units then show s and z, the inputs their values, and, once `root.backward()`
     has run, each weight edge its gradient d(root)/dw. Without it the drawing shows the weights
     (and their `.grad` when some is not 0). digits: significant digits of every number.
-    edge_labels: write each weight on its edge (default: unless more than 16 weights join two
+    edge_labels: write each weight on its edge (default: unless more than 12 weights join two
     layers); the name, value and gradient are always the edge's tooltip. legend: a few lines
     under the picture saying what the colours, widths and names mean. rankdir: "LR" (inputs on
     the left, the post's way) or "TB" (inputs on top).
@@ -167,10 +167,6 @@ def _reads(s: Value, neuron: Neuron) -> list[Value] | None:
 
 
 # --- the picture ---------------------------------------------------------------------------------
-
-
-def _number(x: float, digits: int) -> str:
-    return f"{x:.{digits}g}"
 
 
 def _colour(w: float) -> str:
