@@ -17,6 +17,7 @@ from .explain import Explanation, count_paths, explain
 from .expr import parse_expression
 from .gradcheck import GradcheckError, gradcheck
 from .higher import grad, hessian
+from .network_view import draw_network
 from .nn import MLP, Layer, ModelFileError, Module, Neuron
 from .optim import PRESETS, SGD, Adadelta, Adagrad, Adam, DivergenceError, RMSProp
 from .render import render  # the function: `render(draw_dot(y), "y.svg")` (the module stays importable)
@@ -82,6 +83,7 @@ __all__ = [
     "compile_graph",
     "count_paths",
     "draw_dot",
+    "draw_network",
     "explain",
     "fit",
     "grad",

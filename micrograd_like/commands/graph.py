@@ -5,6 +5,8 @@
     micrograd-like graph --expr "tanh(a*b + c)" --set a=2 --set b=-3 --set c=1 -o f.svg
     micrograd-like graph --format text                # the graph as an indented tree, in the terminal
     micrograd-like graph --frames frames/             # frames/step_01.svg, step_02.svg, ...
+    micrograd-like graph --network -o network.svg     # the network itself: units, weights on edges
+    micrograd-like graph --model moons.json -o net.png  # a network saved by `train --save`
 
 The format comes from the file's suffix (svg, png, pdf, dot, ...) unless `--format` names it;
 `-o -` writes to stdout. SVG, PNG and DOT work everywhere; PDF needs Graphviz's `dot` program
@@ -16,10 +18,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from ..engine import Value
 from . import UsageError
+
+if TYPE_CHECKING:
+    from ..nn import MLP
+    from ..viz import Drawing
 
 DEFAULT_HIGHLIGHT = "w[2]12"  # the weight whose gradient the post derives step by step
 TEXT_FORMATS = ("text", "table")  # a tree or a table of nodes, as plain text
@@ -63,6 +69,17 @@ def register(subparsers: Any) -> None:  # argparse's _SubParsersAction is privat
         help="native = Graphviz's dot program, embedded = the bundled graphviz-pure (default: auto)",
     )
     parser.add_argument("--direction", choices=("LR", "TB"), default="LR", help="layout direction")
+    parser.add_argument(
+        "--network",
+        action="store_true",
+        help="draw the network itself (units as circles, each weight on its edge) instead of its graph",
+    )
+    parser.add_argument(
+        "--model",
+        metavar="FILE",
+        help="draw the network view of a model saved by `train --save`; --set x1=.. .. y=.. runs it on "
+        "one sample (its s, z and dL/dw shown)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -130,13 +147,15 @@ def run(args: argparse.Namespace) -> int:
     for flag, path in (("-o", args.output), ("--frames", args.frames)):
         if path == "":  # Path("") is the current folder: never what was meant
             raise UsageError(f"{flag} needs a {'file' if flag == '-o' else 'folder'} name, got ''")
-    root, default = build_graph(args)
-    highlight = default if args.highlight is None else args.highlight or None
-    if highlight is not None:
-        try:
-            find_nodes(root, highlight)
-        except ValueError as error:
-            raise UsageError(f"--highlight: {error}") from None
+    network = network_view(args)  # --network or --model: the network view, drawn below
+    if network is None:
+        root, default = build_graph(args)
+        highlight = default if args.highlight is None else args.highlight or None
+        if highlight is not None:
+            try:
+                find_nodes(root, highlight)
+            except ValueError as error:
+                raise UsageError(f"--highlight: {error}") from None
     try:
         if args.frames is not None:
             if args.format not in (None, "svg"):
@@ -153,8 +172,12 @@ def run(args: argparse.Namespace) -> int:
                 str(text_graph(root, style="tree" if fmt == "text" else "table", digits=args.digits)) + "\n"
             )
             return _write(text.encode("utf-8"), args.output or "-", text=True)
-        graph = draw_dot(
-            root, rankdir=args.direction, highlight=highlight, digits=args.digits, compact=args.compact
+        graph = (
+            network
+            if network is not None
+            else draw_dot(
+                root, rankdir=args.direction, highlight=highlight, digits=args.digits, compact=args.compact
+            )
         )
         if args.output == "-":
             data = render_bytes(graph, fmt or "svg", args.renderer)
@@ -164,6 +187,77 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     print(f"wrote {path}")
     return 0
+
+
+def network_view(args: argparse.Namespace) -> Drawing | None:
+    """The network view --network or --model asks for (None without them); a UsageError for
+    options that belong to the op graph, and for a model file that cannot be read."""
+    from .. import example
+    from ..network_view import draw_network
+    from ..nn import MLP, ModelFileError
+
+    if not args.network and args.model is None:
+        return None
+    used = [
+        flag
+        for flag, given in (
+            ("--expr", args.expr is not None),
+            ("--frames", args.frames is not None),
+            ("--highlight", args.highlight is not None),
+            ("--compact", args.compact),
+            ("--format text/table", (args.format or "").lower().lstrip(".") in TEXT_FORMATS),
+        )
+        if given
+    ]
+    if used:
+        raise UsageError(
+            f"{used[0]} draws the computation graph; the network view (--network/--model) has none"
+        )
+    if args.model is None:
+        try:
+            worked = example.build(
+                example.parse_assignments(args.assignments, bias=args.bias), bias=args.bias
+            )
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        worked.backward()
+        return draw_network(worked.model, worked.loss, digits=args.digits, rankdir=args.direction)
+    if args.bias:
+        raise UsageError("--bias belongs to the worked example; a saved model has biases or not already")
+    try:
+        model = MLP.load(args.model)
+    except FileNotFoundError as error:
+        raise UsageError(f"--model: {error.strerror}") from None
+    except ModelFileError as error:
+        raise UsageError(f"--model: {error}") from None
+    model, root = _on_sample(model, args.assignments)
+    return draw_network(model, root, digits=args.digits, rankdir=args.direction)
+
+
+def _on_sample(model: MLP, assignments: list[str]) -> tuple[MLP, Value | None]:
+    """`model` run on the sample --set gives (x1..xn and y, all or none) and its loss, after
+    backward; without --set, `model` alone."""
+    from ..example import WorkedExample
+    from ..expr import parse_values
+
+    if not assignments:
+        return model, None
+    names = [f"x{k}" for k in range(1, model.nin + 1)] + ["y"]
+    try:
+        values = parse_values(assignments)
+    except ValueError as error:
+        raise UsageError(f"--set: {error}") from None
+    unknown = [name for name in values if name not in names]
+    missing = [name for name in names if name not in values]
+    if unknown or missing:
+        problem = f"unknown name {unknown[0]!r}" if unknown else f"no value for {', '.join(missing)}"
+        raise UsageError(f"--set with --model: {problem}; give every one of {', '.join(names)}")
+    try:
+        worked = WorkedExample.of(model, [values[name] for name in names[:-1]], values["y"])
+        worked.backward()
+    except (ValueError, ArithmeticError) as error:
+        raise UsageError(f"--model: {error}") from None
+    return worked.model, worked.loss
 
 
 def _frames_folder(name: str) -> Path:
