@@ -107,7 +107,7 @@ def test_svg_without_dot(no_dot: None, tmp_path: Path, capsys: pytest.CaptureFix
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["-o", "{tmp}/missing/g.svg"], "directory '{tmp}/missing' does not exist"),
+        (["-o", "{tmp}/missing/g.svg"], "no folder '{tmp}/missing' (it does not exist)"),
         (["-o", "{tmp}/g.bmpx"], "unknown format 'bmpx'"),
         (["-o", "{tmp}/g"], "has no suffix"),
         (["-o", "{tmp}/g.svg", "--format", "tiff"], "unknown format 'tiff'"),
