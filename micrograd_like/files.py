@@ -59,11 +59,11 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
             FileNotFoundError(), f"cannot write {shown}: no folder {str(folder)!r} (it does not exist)"
         )
     try:
-        temporary = _new_file(folder, real.name)
+        temporary, fd = _new_file(folder, real.name)
     except OSError as error:
         raise _error(error, f"cannot write {shown}: {_reason(error)}") from None
     try:
-        _fill(temporary, data)
+        _fill(fd, data, sync=True)
         if mode is not None:
             os.chmod(temporary, stat.S_IMODE(mode))
         os.replace(temporary, real)
@@ -101,14 +101,15 @@ def write_files(folder: str | os.PathLike[str], files: Iterable[tuple[str, bytes
         for name, data in files:
             if Path(name).name != name or name.startswith("."):
                 raise ValueError(f"{name!r} is not a plain file name")
-            _fill(staging / name, data)
+            _fill(os.open(staging / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), data, sync=True)
             written.append(name)
     except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
         if not isinstance(error, OSError):
             raise
         raise _error(
-            error, f"cannot write into {shown}: {_reason(error)}; nothing was written (the partial set was removed)"
+            error,
+            f"cannot write into {shown}: {_reason(error)}; nothing was written (the partial set was removed)",
         ) from None
     if not existed:
         try:
@@ -143,20 +144,17 @@ def _kernel_path(path: Path) -> bool:
 def _write_in_place(path: Path, data: bytes, shown: str) -> None:
     """Open and write, as `cat > PATH` does (a FIFO waits here for its reader)."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
+        _fill(os.open(path, os.O_WRONLY | os.O_TRUNC), data, sync=False)  # a pipe cannot be synced
     except OSError as error:
         raise _error(error, f"cannot write {shown}: {_reason(error)}") from None
 
 
-def _new_file(folder: Path, name: str) -> Path:
-    """A new empty file `.NAME.XXXXXXXX.tmp` in `folder`, made with the umask's permissions."""
+def _new_file(folder: Path, name: str) -> tuple[Path, int]:
+    """A new empty file `.NAME.XXXXXXXX.tmp` in `folder` (made with the umask's permissions), open."""
     while True:
         path = folder / f".{name}.{secrets.token_hex(4)}.tmp"
         try:
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-            return path
+            return path, os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
             continue
 
@@ -172,13 +170,17 @@ def _new_folder(parent: Path, name: str) -> Path:
             continue
 
 
-def _fill(path: Path, data: bytes) -> None:
-    """Write `data` into `path` and flush it to disk (the rename after it then never exposes a
-    file whose blocks were not written yet)."""
-    with open(path, "wb") as file:
-        file.write(data)
-        file.flush()
-        os.fsync(file.fileno())
+def _fill(fd: int, data: bytes, *, sync: bool) -> None:
+    """Write all of `data` to `fd` and close it; `sync` flushes it to disk first (so the rename
+    after it never exposes a file whose blocks were not written yet)."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        if sync:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _reason(error: OSError) -> str:
