@@ -133,6 +133,10 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"{flag} needs a {'file' if flag == '-o' else 'folder'} name, got ''")
     root, default = build_graph(args)
     highlight = default if args.highlight is None else args.highlight or None
+    if highlight is not None and args.expr is not None:
+        from ..expr import normal_name
+
+        highlight = normal_name(highlight)  # as the expression's names are read: 𝐚 is a
     if highlight is not None:
         try:
             find_nodes(root, highlight)
