@@ -26,6 +26,7 @@ import os
 import secrets
 import shutil
 import stat
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -134,6 +135,16 @@ def write_files(folder: str | os.PathLike[str], files: Iterable[tuple[str, bytes
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return moved
+
+
+def is_stdout(path: str | os.PathLike[str]) -> bool:
+    """Whether `path` is the file this process's stdout writes to (`-o /dev/stdout`, or the file
+    `> out.txt` made): the commands then write there as stdout, and print no "wrote ..." line into
+    the output (a second open would also write from the file's start over what stdout wrote)."""
+    try:
+        return os.path.samestat(os.stat(path), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError, AttributeError):  # no such file, or stdout is not a real file
+        return False
 
 
 def _kernel_path(path: Path) -> bool:

@@ -375,3 +375,40 @@ def test_a_fifo_output_through_the_real_command(tmp_path: Path) -> None:
     reader.join(30)
     assert done.returncode == 0, done.stderr
     assert stat.S_ISFIFO(fifo.lstat().st_mode) and b"w[2]12" in reader.data
+
+
+@pytest.mark.parametrize(
+    ("argv", "start"),
+    [
+        (("graph", "--format", "table"), "node "),
+        (("graph", "--format", "svg"), "<?xml"),
+        (("html",), "<!DOCTYPE"),
+    ],
+    ids=lambda a: " ".join(a) if isinstance(a, tuple) else "",
+)
+def test_dev_stdout_into_a_file_is_the_output_and_nothing_else(
+    tmp_path: Path, argv: tuple[str, ...], start: str
+) -> None:
+    out = tmp_path / "out"
+    with open(out, "wb") as file:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "micrograd_like.cli",
+                *argv,
+                "-o",
+                "/dev/stdout",
+                "--renderer",
+                "embedded",
+            ],
+            stdout=file,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 0 and done.stderr == ""
+    text = out.read_text()
+    assert text.startswith(start) and "wrote /dev/stdout" not in text
+    assert text.rstrip().endswith(("</svg>", "</html>")) or argv[-1] == "table"

@@ -131,6 +131,11 @@ def run(args: argparse.Namespace) -> int:
     for flag, path in (("-o", args.output), ("--frames", args.frames)):
         if path == "":  # Path("") is the current folder: never what was meant
             raise UsageError(f"{flag} needs a {'file' if flag == '-o' else 'folder'} name, got ''")
+    if args.output is not None and args.output != "-":
+        from ..files import is_stdout
+
+        if is_stdout(args.output):  # -o /dev/stdout: as -o -, with no "wrote" line in the output
+            args.output = "-"
     root, default = build_graph(args)
     highlight = default if args.highlight is None else args.highlight or None
     if highlight is not None and args.expr is not None:
