@@ -16,6 +16,7 @@ The format comes from the file's suffix (svg, png, pdf, dot, ...) unless `--form
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
@@ -147,10 +148,19 @@ def run(args: argparse.Namespace) -> int:
     for flag, path in (("-o", args.output), ("--frames", args.frames)):
         if path == "":  # Path("") is the current folder: never what was meant
             raise UsageError(f"{flag} needs a {'file' if flag == '-o' else 'folder'} name, got ''")
+    if args.output is not None and args.output != "-":
+        from ..files import is_stdout
+
+        if is_stdout(args.output):  # -o /dev/stdout: as -o -, with no "wrote" line in the output
+            args.output = "-"
     network = network_view(args)  # --network or --model: the network view, drawn below
     if network is None:
         root, default = build_graph(args)
         highlight = default if args.highlight is None else args.highlight or None
+        if highlight is not None and args.expr is not None:
+            from ..expr import normal_name
+
+            highlight = normal_name(highlight)  # as the expression's names are read: 𝐚 is a
         if highlight is not None:
             try:
                 find_nodes(root, highlight)
@@ -164,7 +174,14 @@ def run(args: argparse.Namespace) -> int:
                 if node.is_leaf:
                     node.grad = 0.0
             options = {"rankdir": args.direction, "digits": args.digits, "compact": args.compact}
-            paths = write_frames(root, _frames_folder(args.frames), renderer=args.renderer, **options)
+            folder, made = _frames_folder(args.frames)
+            try:
+                paths = write_frames(root, folder, renderer=args.renderer, **options)
+            except (RenderError, OSError) as error:  # all frames or none: no set that looks finished
+                if made:  # still empty: the writer removed what it had written
+                    with contextlib.suppress(OSError):
+                        folder.rmdir()
+                raise UsageError(f"--frames {args.frames}: {error}") from None
             print(f"wrote {len(paths)} frames to {args.frames}")
             return 0
         if fmt in TEXT_FORMATS:
@@ -260,25 +277,29 @@ def _on_sample(model: MLP, assignments: list[str]) -> tuple[MLP, Value | None]:
     return worked.model, worked.loss
 
 
-def _frames_folder(name: str) -> Path:
-    """The --frames folder, made if need be; a UsageError in words if it cannot be."""
+def _frames_folder(name: str) -> tuple[Path, bool]:
+    """The --frames folder, made if need be (before the work, to fail early), and whether it was
+    made here; a UsageError in words if it cannot be."""
     directory = Path(name)
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"--frames {name}: exists and is not a directory")
+    made = not directory.exists()
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:  # a read-only file system, no permission, /proc, ...
         raise UsageError(f"--frames {name}: cannot create the folder: {error.strerror or error}") from None
-    return directory
+    return directory, made
 
 
 def _write(data: bytes, output: str, *, text: bool) -> int:
     """Write to stdout (`-`) or a file; a binary picture refuses to go to a terminal."""
     if output != "-":
+        from ..files import write_bytes
+
         try:
-            Path(output).write_bytes(data)
-        except OSError as error:
-            raise UsageError(f"cannot write {output!r}: {error.strerror or error}") from None
+            write_bytes(output, data)  # whole or not at all; a pipe or device is written into
+        except OSError as error:  # the message names the file, the reason and what was left
+            raise UsageError(str(error)) from None
         print(f"wrote {output}")
         return 0
     if not text and sys.stdout.isatty():
