@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -98,7 +99,9 @@ labels = (
 
 
 @pytest.fixture(autouse=True)
-def _no_canary() -> None:
+def _no_canary() -> Iterator[None]:
+    CANARY.unlink(missing_ok=True)
+    yield
     CANARY.unlink(missing_ok=True)
 
 
