@@ -507,7 +507,7 @@ def test_a_fallback_to_the_engine_says_so_once() -> None:
     p, q = Value(1.0, "p"), Value(1.0, "q")
     f = compile_graph((p * 1.0).tanh() + (q * 1.0).tanh())
     p.data = q.data = 1e308
-    with pytest.warns(RuntimeWarning, match=r"the compiled code failed \(ArithmeticError: a value or gradient"):
+    with pytest.warns(RuntimeWarning, match=r"compiled code failed \(ArithmeticError: a value or gradient"):
         assert f() == 2.0 and (p.grad, q.grad) == (0.0, 0.0)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # said once per compiled graph

@@ -181,7 +181,7 @@ def load(source: str, function: str, what: str) -> Callable[..., Any]:
     `inert`) names the code in tracebacks."""
     namespace: dict[str, Any] = {"__name__": "micrograd_like.compiled"}
     exec(compile(source, f"<compiled {inert(what)}>", "exec"), namespace)
-    return namespace[function]  # type: ignore[no-any-return]
+    return namespace[function]
 
 
 def literal(text: str) -> str:
