@@ -15,6 +15,7 @@ import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -512,6 +513,18 @@ def test_a_fallback_to_the_engine_says_so_once() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # said once per compiled graph
         assert f() == 2.0
+
+
+def test_a_leaf_holding_inf_or_nan_compiles_to_a_literal_not_a_name() -> None:
+    x, c = Value(1.0, "x"), Value(3.0, kind="constant")
+    y = x.tanh() * 2.0 + c
+    x.data, c.data = math.inf, math.nan  # repr: inf and nan, which would be names in the code
+    f = compile_graph(y)
+    assert "    x=1e999," in f.source and "(1e999 - 1e999)" in f.source
+    namespace: dict[str, Any] = {}
+    exec(f.source, namespace)
+    with pytest.raises(ArithmeticError):  # nan reaches the check
+        namespace["forward_backward"]()
 
 
 def test_custom_rules_checks_are_kept() -> None:

@@ -224,8 +224,8 @@ def forward_lines(plan: Plan) -> list[str]:
             # gets its checks written out, and the engine then reports a failed one in its words
             for check in rule.checks:
                 condition = mathexpr.to_python(check.expr, names)
-                message = f"{rule.name}: the check {check.holds} failed"
-                lines.append((f"if not ({condition}): raise ArithmeticError({message!r})", check.holds))
+                message = literal(f"{rule.name}: the check {check.holds} failed")
+                lines.append((f"if not ({condition}): raise ArithmeticError({message})", check.holds))
         lines.append((f"{code[node]} = {_template(rule, None).format_map(names)}", comment))
     return _aligned(lines)
 
