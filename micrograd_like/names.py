@@ -6,7 +6,12 @@ A labelled node is its label. A constant is its number. Other unlabelled leaves 
 `w[2]12·z[1]2`, `tanh(s)`, when that is short, else `t7`, where 7 numbers the unlabelled op nodes
 in the order a person computes them (`backprop.computing_order`, as the post does); compiled
 code calls every unlabelled op node by that number (`t7`), so a name in the text and a variable
-in the code always mean the same node.
+in the code always mean the same node. A made-up name skips any a label uses (a node labelled `t2`
+makes the stand-ins t1, t3, ...), so one name never means two nodes.
+
+A label is data: its code identifier keeps only ASCII letters, digits and `_` (`w[2]12` is
+`w_2_12`), never starts with `_` or a digit, and is never a keyword or a name generated code reads
+(`math`, `sum`, ...: those get a trailing `_`).
 
     >>> from micrograd_like import Value
     >>> x, y = Value(2.0, "x"), Value(3.0, "y")

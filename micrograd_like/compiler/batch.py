@@ -45,7 +45,8 @@ class CompiledBatch:
     by default: every one that is not a constant) keep their current `.data` and get the gradient
     of the mean (or, with `mean=False`, of the sum) added into `.grad`. Interior nodes are not
     updated. The shape is frozen as in `compile_graph`; a failure reruns the rows on the engine,
-    for its own error naming the op and the node (no gradient is changed).
+    for its own error naming the op and the node (no gradient is changed), or for its numbers, with
+    a RuntimeWarning (once) if the engine succeeds where the code failed.
     """
 
     def __init__(self, plan: Plan) -> None:

@@ -65,8 +65,12 @@ class CompiledGraph:
     Domain errors keep the engine's words: when the plain math fails (log of a number <= 0, a
     division by zero) or any value or gradient comes out inf or nan, the call reruns the graph on
     the engine (`Rule.forward` and `backward()`, on copies), which raises the engine's own error
-    naming the op and the node; no `.grad` is changed. The compiled object keeps the graph (for
-    that rerun): drop it to free both.
+    naming the op and the node; no `.grad` is changed. Should the engine succeed where the code
+    failed, the call returns the engine's numbers and a RuntimeWarning says so (once per compiled
+    graph). The compiled object keeps the graph (for that rerun): drop it to free both.
+
+    Labels are data: they appear in the source only in comments and string literals, escaped
+    (`codegen.inert`), so compiling a graph from someone else never runs anything its labels hold.
     """
 
     def __init__(self, plan: Plan) -> None:
