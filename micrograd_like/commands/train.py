@@ -219,11 +219,12 @@ def run(args: argparse.Namespace) -> int:
     summary = f"final loss {history.final_loss:.6f} (from {history.loss[0]:.6f})"
     if history.final_accuracy is not None:
         summary = f"training accuracy {history.final_accuracy:.1%}, {summary}"
-    print(f"{summary} after {epochs} epochs in {seconds:.1f} s")
-    if save is not None:
+    if save is not None:  # before any output: with stdout closed or gone, the model is still kept
         try:
             model.save(save)
         except OSError as error:
             raise UsageError(f"--save {args.save}: {error.strerror or error}") from None
+    print(f"{summary} after {epochs} epochs in {seconds:.1f} s")
+    if save is not None:
         print(f"saved model to {save}")
     return 0
