@@ -51,10 +51,12 @@ bench: $(DEV)
 	$(BIN)/python benchmarks/bench_compile.py
 	$(BIN)/python benchmarks/bench_pythons.py
 
-# JupyterLab in the project's venv, to open the notebooks
+# JupyterLab in the project's venv, to open the notebooks (as root, e.g. in a container, Jupyter
+# refuses to start without --allow-root)
+ROOT_FLAG = $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(DEV)
 	$(BIN)/python -m pip install --quiet jupyterlab
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/
 
 notebooks: $(DEV)
 	$(BIN)/python tools/execute_notebooks.py --in-place --figures docs notebooks/*.ipynb

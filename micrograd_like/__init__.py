@@ -6,10 +6,12 @@
 >>> y.backward()
 >>> round(x.grad, 6)
 0.839949
+
+The namespace holds the public API only (`__all__`, which `dir()` lists); the submodules
+(`micrograd_like.data`, `.nn`, `.optim`, `.train`, ...) are imported by name.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .backprop import BackwardError, BackwardStep, Edge, backward, backward_order, backward_steps
 from .engine import Value, apply, is_recording, no_grad
@@ -42,12 +44,18 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in _LAZY:
+        import importlib  # here, not at the top: the package's namespace holds its API only
+
         value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value  # found once, then a plain attribute
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*__all__, "__version__"])
 
 
 __all__ = [
@@ -98,3 +106,5 @@ __all__ = [
     "write_frames",
 ]
 __version__ = "0.1.0"
+
+del TYPE_CHECKING  # needed only above, by the type checker

@@ -18,6 +18,7 @@ import pytest
 from test_files import Reader, fill_disk
 
 from micrograd_like.cli import build_parser, main
+from micrograd_like.nn import MLP
 
 render = importlib.import_module("micrograd_like.render")  # the module (the package exports the function)
 
@@ -180,17 +181,96 @@ def test_a_full_disk_is_one_line_and_no_traceback(argv: tuple[str, ...], tmp_pat
     )
 
 
-def test_a_reader_that_leaves_early_is_no_error() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "micrograd_like.cli", "example"],
-        stdout=subprocess.PIPE,
+# every command that writes to stdout, and argparse's own output
+WRITERS: list[tuple[str, ...]] = [
+    ("example",),
+    ("example", "--json"),
+    ("explain",),
+    ("graph", "--format", "text"),
+    ("graph", "-o", "-"),
+    ("html", "-o", "page.html"),
+    ("train", *QUICK),
+    ("--help",),
+    ("--version",),
+    ("example", "--help"),
+]
+
+
+def cli(argv: tuple[str, ...], cwd: Path, **streams: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "micrograd_like.cli", *argv],
         stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+        check=False,
+        **streams,  # type: ignore[call-overload]
     )
-    assert proc.stdout is not None and proc.stderr is not None
-    proc.stdout.readline()
-    proc.stdout.close()  # like `| head -1`
-    err = proc.stderr.read()
-    assert proc.wait() == 0 and err == b""
+
+
+@pytest.mark.parametrize("argv", WRITERS, ids=" ".join)
+def test_a_reader_that_left_ends_the_command_silently_with_cats_status(
+    argv: tuple[str, ...], tmp_path: Path
+) -> None:
+    read, write = os.pipe()
+    os.close(read)  # the reader left before the first byte (`| head -0`): every write fails with EPIPE
+    try:
+        done = cli(argv, tmp_path, stdout=write)
+    finally:
+        os.close(write)
+    # like `cat big.txt | head -1`: no message and the status of a process ended by SIGPIPE
+    assert (done.returncode, done.stderr if argv[0] != "train" else "") == (141, "")
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+def test_head_1_in_a_shell_pipeline_shows_the_first_line_and_nothing_else(tmp_path: Path) -> None:
+    done = subprocess.run(
+        f"set -o pipefail; '{sys.executable}' -m micrograd_like.cli graph --format text | head -1",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.stdout.count("\n") == 1 and done.stderr == ""
+    assert done.returncode in (0, 141)  # 0 when all of it fit in the pipe before head left
+
+
+@pytest.mark.parametrize("argv", WRITERS, ids=" ".join)
+def test_a_closed_stdout_is_reported_on_stderr_with_exit_code_1_as_cat_does(
+    argv: tuple[str, ...], tmp_path: Path
+) -> None:
+    done = subprocess.run(
+        " ".join([f"'{sys.executable}'", "-m", "micrograd_like.cli", *argv, ">&-"]),
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    command = (
+        f"micrograd-like {argv[0]}"
+        if not argv[0].startswith("-") and "--help" not in argv
+        else "micrograd-like"
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.endswith(f"{command}: error: cannot write the output: Bad file descriptor\n"), (
+        done.stderr
+    )
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+def test_train_saves_the_model_even_when_stdout_is_closed(tmp_path: Path) -> None:
+    done = subprocess.run(
+        f"'{sys.executable}' -m micrograd_like.cli train {' '.join(QUICK)} --save m.json >&-",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 1 and done.stderr.endswith("cannot write the output: Bad file descriptor\n")
+    assert MLP.load(tmp_path / "m.json").nin == 2
 
 
 def test_frames_where_no_folder_can_be_made_is_a_worded_error(
@@ -220,11 +300,13 @@ def test_the_renderer_choices_come_from_the_library(monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.parametrize(
-    ("redirect", "stream"),
-    [("2>&-", "stdout"), (">&-", "stderr")],
+    ("redirect", "code", "stream"),
+    [("2>&-", 0, "stdout"), (">&-", 1, "stderr")],
     ids=["stderr closed", "stdout closed"],
 )
-def test_a_closed_output_stream_is_no_crash_and_no_mixup(redirect: str, stream: str, tmp_path: Path) -> None:
+def test_a_closed_output_stream_is_no_crash_and_no_mixup(
+    redirect: str, code: int, stream: str, tmp_path: Path
+) -> None:
     # with stderr closed, print(file=sys.stderr) would write the "training ..." line into stdout
     done = subprocess.run(
         f"'{sys.executable}' -m micrograd_like.cli train --samples 10 --epochs 2 --progress {redirect}",
@@ -234,7 +316,7 @@ def test_a_closed_output_stream_is_no_crash_and_no_mixup(redirect: str, stream: 
         cwd=tmp_path,
         check=False,
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == code, done.stderr
     left = done.stdout if stream == "stdout" else done.stderr
     expected = "training accuracy" if stream == "stdout" else "training MLP("
     assert left.startswith(expected) and "Traceback" not in left and "training MLP(" not in done.stdout

@@ -201,6 +201,8 @@ def run(args: argparse.Namespace) -> int:
             return _write(data, "-", text=(fmt or "svg") in ("svg", "dot", "gv", "plain", "json", "xdot"))
         path = render(graph, Path(args.output), format=fmt or None, renderer=args.renderer)
     except (RenderError, OSError) as error:
+        if isinstance(error, OSError) and (args.output or "-") == "-":
+            raise  # stdout could not be written (closed, a reader that left): the CLI's to report
         raise UsageError(str(error)) from None
     print(f"wrote {path}")
     return 0
