@@ -2,9 +2,10 @@
 
 Each rule holds its math as text in a tiny expression language (`mathexpr`): the forward value
 over the inputs `a`, `b`, and one local derivative d(out)/d(input) per input over `a`, `b` and the
-output `out`. From that one description come the engine's functions (made once, at import), the
+output `out`. From that one description come the checked Python functions (made once, at import), the
 lines of a compiled graph, the page's JavaScript, the formula a learner reads and the engine ops
-that differentiate a derivative again. Domain checks (log of a number <= 0, division by zero) are
+that differentiate a derivative again; `tools/generate_operators.py` writes `Value`'s operator
+methods from it into `operators.py`. Domain checks (log of a number <= 0, division by zero) are
 conditions in the same language with the error each one raises, so every rendering applies them.
 
     >>> MUL.forward(3.0, 4.0), MUL.local(12.0, 3.0, 4.0), MUL.formulas
@@ -53,10 +54,13 @@ class Rule:
 
     Built from text; everything else is derived: `forward(*inputs)` (checked: raises the op's own
     clear errors), `local(out, *inputs)` (one float per input), `formulas` (one text per input),
-    and renderings for generated code. Rules compare and pickle by identity of what they compute.
+    and renderings for generated code. Two rules are equal (and hash alike) when they are built from
+    the same description, i.e. compute the same thing; a registered rule unpickles as the
+    registry's own object.
     """
 
     __slots__ = (
+        "_key",
         "checks",
         "display",
         "forward",
@@ -93,6 +97,7 @@ class Rule:
     d: Callable[..., Any]
     fixed: tuple[float, ...] | None  # the local derivatives when no input changes them (add, sub, neg)
     formulas: tuple[str, ...]
+    _key: tuple[Any, ...]  # the description everything else is derived from: what equality compares
 
     def __init__(
         self,
@@ -118,6 +123,7 @@ class Rule:
         set_(self, "local_texts", tuple(local))
         set_(self, "checks", tuple(checks))
         set_(self, "param", param)
+        set_(self, "_key", (name, symbol, forward, tuple(local), tuple(checks), overflow, display, param))
         forward_expr = mathexpr.parse(forward, frozenset(inputs))
         set_(self, "forward_expr", forward_expr)
         set_(self, "local_exprs", tuple(mathexpr.parse(t, frozenset({*inputs, "out"})) for t in local))
@@ -201,6 +207,12 @@ class Rule:
 
     # --- identity ---------------------------------------------------------------------------------
 
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, Rule) and self._key == other._key)
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
     def __repr__(self) -> str:
         return f"<Rule {self.name} {self.symbol}: {'; '.join(self.formulas)}>"
 
@@ -227,26 +239,28 @@ def fail_not_finite(rule: Rule, inputs: tuple[float, ...], out: float) -> Overfl
     return OverflowError(rule.overflow.format(out=repr(out), **_reprs(inputs)))
 
 
-def forward_lines(rule: Rule, result: str = "data", **names: str) -> list[str]:
+def forward_lines(rule: Rule, result: str = "data", *, rule_name: str = "_RULE", **names: str) -> list[str]:
     """Python lines that compute the checked forward value into `result`.
 
-    The inputs are read from the variables `names` gives (default `a`, `b`); a failed check
-    raises the rule's error, and a result that is not a finite float raises its overflow error.
-    The engine's operator methods and `Rule.forward` are made from these same lines.
+    The inputs are read from the variables `names` gives (default `a`, `b`) and the rule itself
+    from the variable `rule_name`; a failed check raises the rule's error, and a result that is not
+    a finite float raises its overflow error. The engine's operator methods (the generated
+    `operators.py`) and `Rule.forward` are made from these same lines.
     """
     inputs = [names.get(x, x) for x in rule.inputs]
+    as_tuple = f"({inputs[0]},)" if len(inputs) == 1 else f"({', '.join(inputs)})"
     lines = []
     for i, check in enumerate(rule.checks):
         condition = mathexpr.to_python(check.expr, names)
         lines.append(f"if not ({condition}):")
-        lines.append(f"    raise _RULE.checks[{i}].failure({', '.join(inputs)})")
+        lines.append(f"    raise {rule_name}.checks[{i}].failure({', '.join(inputs)})")
     lines += [
         "try:",
         f"    {result} = {rule.python_forward(**names)}",
         "except OverflowError:",  # exp and ** raise where the float would be inf
         f"    {result} = _inf",
         f"if {result} - {result}:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0",
-        f"    raise _fail_not_finite(_RULE, ({', '.join(inputs)},), {result})",
+        f"    raise _fail_not_finite({rule_name}, {as_tuple}, {result})",
     ]
     return lines
 
