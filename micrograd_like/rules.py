@@ -123,13 +123,14 @@ class Rule:
         set_(self, "local_texts", tuple(local))
         set_(self, "checks", tuple(checks))
         set_(self, "param", param)
-        set_(self, "_key", (name, symbol, forward, tuple(local), tuple(checks), overflow, display, param))
         forward_expr = mathexpr.parse(forward, frozenset(inputs))
         set_(self, "forward_expr", forward_expr)
         set_(self, "local_exprs", tuple(mathexpr.parse(t, frozenset({*inputs, "out"})) for t in local))
         args = ", ".join("{%s}" % x for x in inputs)  # noqa: UP031 (building a template of templates)
         set_(self, "overflow", overflow or f"{name}({args}) = {{out}}: the result is not a finite float")
         set_(self, "display", display or mathexpr.to_text(forward_expr, {x: "{%s}" % x for x in inputs}))  # noqa: UP031
+        key = (name, symbol, forward, tuple(local), tuple(checks), self.overflow, self.display, param)
+        set_(self, "_key", key)
         set_(self, "level", self._binding())
         out = self.show(*inputs)
         left = f"d{out}" if re.fullmatch(r"[A-Za-z_]\w*", out, re.ASCII) else f"d({out})"
@@ -222,7 +223,12 @@ class Rule:
             return (_registered, (self.name,))
         if self.param is not None and power(self.param) is self:
             return (power, (self.param,))
-        options = {"checks": self.checks, "overflow": self.overflow, "display": self.display}
+        options = {
+            "checks": self.checks,
+            "overflow": self.overflow,
+            "display": self.display,
+            "param": self.param,
+        }
         return (_rebuild, (self.name, self.symbol, self.forward_text, self.local_texts, options))
 
 
