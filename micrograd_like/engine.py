@@ -202,7 +202,10 @@ class Value(Operators):
         _being_pickled.update(id(node) for node in below if node._a is not None)
         return (_restore_after, (below, *fields))
 
+    # --- +x: no op and no node (the other operators are in operators.py) ------------------------
+
     def __pos__(self) -> Value:
+        """+x is x itself."""
         return self
 
 

@@ -57,6 +57,8 @@ class Operators:
             data = _inf
         if data - data:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0
             raise _fail_not_finite(ADD, (a, b), data)
+
+        # the result as a new node, which records the rule (backward() reads the derivatives there)
         out = _new_value(Value)
         out.data = data
         out.grad = _ZERO
@@ -90,6 +92,8 @@ class Operators:
             data = _inf
         if data - data:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0
             raise _fail_not_finite(ADD, (a, b), data)
+
+        # the result as a new node, which records the rule (backward() reads the derivatives there)
         out = _new_value(Value)
         out.data = data
         out.grad = _ZERO
@@ -123,6 +127,8 @@ class Operators:
             data = _inf
         if data - data:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0
             raise _fail_not_finite(SUB, (a, b), data)
+
+        # the result as a new node, which records the rule (backward() reads the derivatives there)
         out = _new_value(Value)
         out.data = data
         out.grad = _ZERO
@@ -156,6 +162,8 @@ class Operators:
             data = _inf
         if data - data:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0
             raise _fail_not_finite(SUB, (a, b), data)
+
+        # the result as a new node, which records the rule (backward() reads the derivatives there)
         out = _new_value(Value)
         out.data = data
         out.grad = _ZERO
@@ -189,6 +197,8 @@ class Operators:
             data = _inf
         if data - data:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0
             raise _fail_not_finite(MUL, (a, b), data)
+
+        # the result as a new node, which records the rule (backward() reads the derivatives there)
         out = _new_value(Value)
         out.data = data
         out.grad = _ZERO
@@ -222,6 +232,8 @@ class Operators:
             data = _inf
         if data - data:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0
             raise _fail_not_finite(MUL, (a, b), data)
+
+        # the result as a new node, which records the rule (backward() reads the derivatives there)
         out = _new_value(Value)
         out.data = data
         out.grad = _ZERO
@@ -258,6 +270,8 @@ class Operators:
             data = _inf
         if data - data:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0
             raise _fail_not_finite(DIV, (a, b), data)
+
+        # the result as a new node, which records the rule (backward() reads the derivatives there)
         out = _new_value(Value)
         out.data = data
         out.grad = _ZERO
@@ -294,6 +308,8 @@ class Operators:
             data = _inf
         if data - data:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0
             raise _fail_not_finite(DIV, (a, b), data)
+
+        # the result as a new node, which records the rule (backward() reads the derivatives there)
         out = _new_value(Value)
         out.data = data
         out.grad = _ZERO
@@ -331,6 +347,8 @@ class Operators:
             data = _inf
         if data - data:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0
             raise _fail_not_finite(POW, (a, b), data)
+
+        # the result as a new node, which records the rule (backward() reads the derivatives there)
         out = _new_value(Value)
         out.data = data
         out.grad = _ZERO
@@ -367,6 +385,8 @@ class Operators:
             data = _inf
         if data - data:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0
             raise _fail_not_finite(POW, (a, b), data)
+
+        # the result as a new node, which records the rule (backward() reads the derivatives there)
         out = _new_value(Value)
         out.data = data
         out.grad = _ZERO
@@ -395,6 +415,8 @@ class Operators:
             data = _inf
         if data - data:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0
             raise _fail_not_finite(NEG, (a,), data)
+
+        # the result as a new node, which records the rule (backward() reads the derivatives there)
         out = _new_value(Value)
         out.data = data
         out.grad = _ZERO
@@ -423,6 +445,8 @@ class Operators:
             data = _inf
         if data - data:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0
             raise _fail_not_finite(EXP, (a,), data)
+
+        # the result as a new node, which records the rule (backward() reads the derivatives there)
         out = _new_value(Value)
         out.data = data
         out.grad = _ZERO
@@ -454,6 +478,8 @@ class Operators:
             data = _inf
         if data - data:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0
             raise _fail_not_finite(LOG, (a,), data)
+
+        # the result as a new node, which records the rule (backward() reads the derivatives there)
         out = _new_value(Value)
         out.data = data
         out.grad = _ZERO
@@ -482,6 +508,8 @@ class Operators:
             data = _inf
         if data - data:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0
             raise _fail_not_finite(TANH, (a,), data)
+
+        # the result as a new node, which records the rule (backward() reads the derivatives there)
         out = _new_value(Value)
         out.data = data
         out.grad = _ZERO
@@ -510,6 +538,8 @@ class Operators:
             data = _inf
         if data - data:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0
             raise _fail_not_finite(SIGMOID, (a,), data)
+
+        # the result as a new node, which records the rule (backward() reads the derivatives there)
         out = _new_value(Value)
         out.data = data
         out.grad = _ZERO
@@ -538,6 +568,8 @@ class Operators:
             data = _inf
         if data - data:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0
             raise _fail_not_finite(RELU, (a,), data)
+
+        # the result as a new node, which records the rule (backward() reads the derivatives there)
         out = _new_value(Value)
         out.data = data
         out.grad = _ZERO

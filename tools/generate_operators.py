@@ -164,6 +164,8 @@ def docstring(m: Method) -> list[str]:
 def node_lines(m: Method, first: str, second: str) -> list[str]:
     """The new node: its value, a zero gradient, and (unless in no_grad()) its rule and parents."""
     return [
+        "",
+        "# the result as a new node, which records the rule (backward() reads the derivatives there)",
         "out = _new_value(Value)",
         "out.data = data",
         "out.grad = _ZERO",
@@ -220,7 +222,7 @@ def render() -> str:
     text = HEADER.replace("{rule_imports}", ", ".join(imported))
     for m in all_methods:
         lines = [signature(m), *("    " + line if line else "" for line in docstring(m))]
-        lines += ["    " + formatted(line) for line in body(m)]
+        lines += ["    " + formatted(line) if line else "" for line in body(m)]
         text += "\n" + "".join(f"    {line}\n" if line else "\n" for line in lines)
     return text
 
