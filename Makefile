@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 DEMO   := $(VENV)/.demo-installed
 DEV    := $(VENV)/.dev-installed
 
-.PHONY: demo test quick lint typecheck pytest bench lab notebooks clean
+.PHONY: demo test quick lint typecheck pytest bench lab notebooks generate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ ROOT_FLAG = $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(DEV)
 	$(BIN)/python -m pip install --quiet jupyterlab
 	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/
+
+# rewrite micrograd_like/operators.py (Value's operator methods) from the rule table in rules.py
+generate: $(DEMO)
+	$(BIN)/python tools/generate_operators.py
 
 notebooks: $(DEV)
 	$(BIN)/python tools/execute_notebooks.py --in-place --figures docs notebooks/*.ipynb
