@@ -61,6 +61,15 @@
     return out;
   }
 
+  // The number a person typed, or NaN: the whole text must be one decimal number ("−" read as
+  // "-"); unlike parseFloat, "1e" or "2abc" is not a number.
+  function parseNumber(text) {
+    if (typeof text === "number") return text;
+    if (typeof text !== "string") return NaN;
+    var t = text.trim().replace(/^[−–]/, "-");
+    return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : NaN;
+  }
+
   function paren(x) {
     var s = fmt(x);
     return x < 0 || s.charAt(0) === "-" ? "(" + s + ")" : s;
@@ -71,7 +80,7 @@
     return template.replace(/\{\{|\}\}|\{(\w+)\}/g, function (all, key) {
       if (all === "{{") return "{";
       if (all === "}}") return "}";
-      return key in values ? values[key] : all;
+      return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : all;
     });
   }
 
@@ -81,12 +90,16 @@
   NODES.forEach(function (node) {
     node.parents.forEach(function (p) { uses[p] += 1; });
   });
-  var keys = []; // state() keys: the node's name, "#2", "#3" added when names repeat
+  // state() keys: the node's name, "#2", "#3" added when names repeat. Names are data, never
+  // object keys or identifiers: a Map here, null-prototype objects in state().
+  var keys = [];
   (function () {
-    var seen = {};
+    var used = new Map();
     NODES.forEach(function (node, i) {
-      var n = (seen[node.name] = (seen[node.name] || 0) + 1);
-      keys[i] = n === 1 ? node.name : node.name + "#" + n;
+      var key = node.name;
+      for (var n = 2; used.has(key); n++) key = node.name + "#" + n;
+      used.set(key, true);
+      keys[i] = key;
     });
   })();
   var editable = []; // labelled leaves other than constants: the page's number inputs
@@ -239,8 +252,8 @@
   }
 
   function state() {
-    var values = {};
-    var grads = {};
+    var values = Object.create(null); // a name such as __proto__ or constructor is a key like any other
+    var grads = Object.create(null);
     var k = known(step);
     for (var i = 0; i < N; i++) {
       values[keys[i]] = current.values[i];
@@ -490,7 +503,7 @@
     var box = $("mg-quiz");
     node.parents.forEach(function (p, k) {
       var input = box.querySelector('[data-k="' + k + '"]');
-      var guess = parseFloat((input.value || "").replace("−", "-"));
+      var guess = parseNumber(input.value || "");
       var truth = current.steps[step][k + 1][1];
       var ok = isFinite(guess) && Math.abs(guess - truth) <= tolerance(truth);
       quiz.asked += 1;
@@ -582,11 +595,34 @@
     }
     leaf = newLeaf;
     current = result;
-    error = null;
-    errorLeaf = null;
+    var bad = invalidBox(); // another box still holds a number that is not one: keep saying so
+    error = bad ? bad.message : null;
+    errorLeaf = bad ? bad.leaf : null;
     if (explained !== null) explain(explained, true);
     render();
     return true;
+  }
+
+  // What is wrong with leaf i's box, or null: empty, or text the browser could not read as a
+  // number (a type=number box reports "1e" as value "" with validity.badInput).
+  function boxProblem(i) {
+    var input = $("mg-leaf-" + i);
+    if (!input) return null;
+    if (input.validity && input.validity.badInput) {
+      return NODES[i].name + " needs a finite number, got text that is not a number";
+    }
+    if (!isFinite(parseNumber(input.value))) {
+      return NODES[i].name + " needs a finite number, got " + (input.value === "" ? "nothing" : input.value);
+    }
+    return null;
+  }
+
+  function invalidBox() {
+    for (var j = 0; j < editable.length; j++) {
+      var message = boxProblem(editable[j]);
+      if (message) return { leaf: editable[j], message: message };
+    }
+    return null;
   }
 
   function findLeaf(label) {
@@ -602,15 +638,15 @@
       throw new Error("no editable leaf named " + JSON.stringify(label) + "; editable: " +
         editable.map(function (j) { return NODES[j].name; }).join(", "));
     }
-    var x = typeof number === "string" ? parseFloat(number) : number;
+    var x = parseNumber(number);
     var input = $("mg-leaf-" + i);
-    if (typeof x !== "number" || !isFinite(x)) {
-      error = NODES[i].name + " needs a finite number, got " + String(number);
+    if (!isFinite(x)) {
+      error = NODES[i].name + " needs a finite number, got " + (number === "" ? "nothing" : String(number));
       errorLeaf = i;
       render();
       return state();
     }
-    if (input && +input.value !== x) input.value = repr(x).replace(/\.0$/, "");
+    if (input && parseNumber(input.value) !== x) input.value = repr(x).replace(/\.0$/, "");
     var changed = leaf.slice();
     changed[i] = x;
     if (recompute(changed, i)) history = [current.values[0]];
@@ -620,8 +656,8 @@
   }
 
   function setLearningRate(x) {
-    x = typeof x === "string" ? parseFloat(x) : x;
-    if (typeof x !== "number" || !isFinite(x) || x <= 0) {
+    x = parseNumber(x);
+    if (!isFinite(x) || x <= 0) {
       $("mg-lr-msg").textContent = "α must be a number > 0 (gradient descent steps downhill).";
       return state();
     }
@@ -960,12 +996,18 @@
           value: String(v), "aria-label": NODES[i].name + " slider",
         });
         number.addEventListener("input", function () {
-          if (number.value === "" || !isFinite(+number.value)) return; // half-typed: wait for change
-          set(NODES[i].name, +number.value);
+          if (boxProblem(i) === null) set(NODES[i].name, parseNumber(number.value));
+          // else half-typed ("-", "1e"): judged when the box is left
         });
-        number.addEventListener("change", function () {
-          if (number.value === "" || !isFinite(+number.value)) set(NODES[i].name, number.value || "(empty)");
-        });
+        function leave() { // every invalid entry says so when the box is left; nothing computes from it
+          var message = boxProblem(i);
+          if (message === null) return;
+          error = message;
+          errorLeaf = i;
+          render();
+        }
+        number.addEventListener("change", leave);
+        number.addEventListener("blur", leave);
         slider.addEventListener("input", function () {
           var x = +slider.value;
           number.value = repr(x).replace(/\.0$/, "");
@@ -987,8 +1029,8 @@
     var body = $("mg-all");
     NODES.forEach(function (node, i) {
       body.appendChild(el("tr", {}, [
-        el("td", { class: "mg-mono", text: "n" + i }),
         el("th", { scope: "row", text: node.name }),
+        el("td", { text: node.op || "leaf (" + node.kind + ")" }),
         el("td", { class: "mg-num" }),
         el("td", { class: "mg-num" }),
       ]));
