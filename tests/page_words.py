@@ -7,7 +7,8 @@ data on the page, never an identifier, an object key or a template slot.
   complete against the browser's own);
 - `SLOTS`: the page template's slots;
 - `graph_of_words(words)`: a graph whose leaves, products and root are labelled with the words;
-- `screenshot_tool()`: tools/page_screenshots.py (a script, not a package) as a module.
+- `screenshot_tool()`, `fixtures_tool()`: tools/page_screenshots.py and tools/page_fixtures.py
+  (scripts, not a package) as modules.
 """
 
 from __future__ import annotations
@@ -162,8 +163,17 @@ def graph_of_words(words: Sequence[str], values: Mapping[str, float] | None = No
 
 def screenshot_tool() -> ModuleType:
     """tools/page_screenshots.py, loaded as the module page_screenshots."""
-    path = Path(__file__).resolve().parents[1] / "tools" / "page_screenshots.py"
-    spec = importlib.util.spec_from_file_location("page_screenshots", path)
+    return _tool("page_screenshots")
+
+
+def fixtures_tool() -> ModuleType:
+    """tools/page_fixtures.py, loaded as the module page_fixtures."""
+    return _tool("page_fixtures")
+
+
+def _tool(name: str) -> ModuleType:
+    path = Path(__file__).resolve().parents[1] / "tools" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look themselves up there

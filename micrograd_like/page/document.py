@@ -24,7 +24,8 @@ from ..engine import Value
 from ..names import graph_names
 from ..render import Renderer, render_svg
 from ..viz import DEFAULT_MAX_NODES, draw_dot
-from .export import copy_graph, graph_data
+from .bundle import controller
+from .export import PICTURE_DIGITS, copy_graph, graph_data
 from .jsgen import graph_script, rule_ids
 from .svg import mark_up
 
@@ -130,7 +131,7 @@ def walkthrough_page(
         node.grad = grad  # the picture as drawn after backward (the page rewrites every number)
     pictures = []
     for i, direction in enumerate(chosen):
-        graph = draw_dot(twin, rankdir=direction, legend=False, max_nodes=max_nodes)
+        graph = draw_dot(twin, rankdir=direction, legend=False, max_nodes=max_nodes, digits=PICTURE_DIGITS)
         svg = mark_up(render_svg(graph, renderer=renderer), backward_order(twin))
         hidden = " hidden" if i else ""
         pictures.append(f'<div data-layout="{direction}"{hidden}>{svg}</div>')
@@ -152,7 +153,7 @@ def walkthrough_page(
         "__MG_LEGEND__": _legend(data),
         "__MG_DATA__": _json(data),
         "__MG_MATH__": script,
-        "__MG_CONTROLLER__": asset("controller.js"),
+        "__MG_CONTROLLER__": controller(),
     }
     return WalkthroughPage(fill_template(asset("page.html"), parts), data)
 
