@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 DEMO   := $(VENV)/.demo-installed
 DEV    := $(VENV)/.dev-installed
 
-.PHONY: demo test quick lint typecheck pytest bench lab notebooks generate clean
+.PHONY: demo test quick lint typecheck pytest bench lab notebooks generate clean js-lint js-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ demo: $(DEMO)
 	$(BIN)/micrograd-like html -o worked_example.html >/dev/null
 	@echo "wrote worked_example.svg and the interactive page worked_example.html: open file://$(CURDIR)/worked_example.html in a browser"
 
-lint: $(DEV)
+lint: $(DEV) js-lint
 	$(BIN)/ruff check micrograd_like tests benchmarks tools
 	$(BIN)/ruff format --check micrograd_like tests benchmarks tools
 
@@ -39,7 +39,21 @@ typecheck: $(DEV)
 pytest: $(DEV)
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+test: lint typecheck pytest js-test
+
+# the page's JavaScript (micrograd_like/page/assets/js): Node's packages from the committed lock file
+NODE_DEPS := node_modules/.installed
+$(NODE_DEPS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_DEPS)
+
+# tsc --noEmit (the JSDoc types), eslint, prettier --check
+js-lint: $(NODE_DEPS)
+	npm run --silent lint
+
+# node --test: the pure modules against fixtures Python wrote (tools/page_fixtures.py)
+js-test: $(NODE_DEPS)
+	npm test --silent
 
 # the suite without the seconds-long tests (notebooks, huge graphs, full training): for the edit loop
 quick: $(DEV)
@@ -66,4 +80,4 @@ notebooks: $(DEV)
 	$(BIN)/python tools/execute_notebooks.py --in-place --figures docs notebooks/*.ipynb
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache node_modules

@@ -6,7 +6,8 @@ Every test also checks that the page made no network request and logged no JavaS
 
 Chromium: Debian's `chromium` package (Playwright's own browser download is not used). Without
 it the tests skip with how to install it, except under CI=true, where that is a failure.
-Set MICROGRAD_LIKE_SCREENSHOTS=DIR to keep the screenshots the tests take (docs/page.png is one).
+Set MICROGRAD_LIKE_SCREENSHOTS=DIR to keep the screenshots the tests take; docs/page.png is made
+by tools/page_screenshots.py (test_page_export checks that it shows today's page).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import math
 import os
 import random
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from page_words import JS_RESERVED, OBJECT_PROTOTYPE, SLOTS, graph_of_words, screenshot_tool
 
 from micrograd_like import RULES, Value, backward_order, backward_steps, count_paths, explain
 from micrograd_like.cli import main
@@ -170,7 +173,7 @@ def assert_close(page: dict[str, float | None], python: dict[str, float], what: 
 
 
 def shoot(view: Opened, tmp_path: Path, name: str, full_page: bool = False) -> Path:
-    """A screenshot; kept in $MICROGRAD_LIKE_SCREENSHOTS when set (that is how docs/page.png is made)."""
+    """A screenshot; kept in $MICROGRAD_LIKE_SCREENSHOTS when set."""
     target = tmp_path / name
     view.page.screenshot(path=str(target), full_page=full_page)
     assert target.read_bytes().startswith(b"\x89PNG")
@@ -543,14 +546,158 @@ def test_numbers_print_as_python_prints_them(
 def test_screenshot_of_the_worked_example(
     open_page: Callable[[Path], Opened], pages: dict[str, Path], tmp_path: Path
 ) -> None:
-    """The picture for docs/page.png: mid-way through the backward pass, a path explained."""
+    """The scene of docs/page.png (tools/page_screenshots.py): mid-way through the backward pass,
+    a path explained."""
     view = open_page(pages["worked"])
-    for _ in range(13):
-        view.run("walkthrough.next()")
-    view.page.get_by_label("gradient of").select_option(label="w[2]12  (parameter)")
-    view.page.locator("body").focus()
-    view.page.evaluate("walkthrough.next(); walkthrough.prev()")  # bring the step's node back into view
+    tool = screenshot_tool()
+    tool.play(view.page, tool.WORKED_EXAMPLE)
     target = shoot(view, tmp_path, "page.png")
     assert target.stat().st_size > 20_000
     steps = list(backward_steps(build().loss))
     assert view.state()["step"] == 13 < len(steps)
+    assert view.page.locator("#mg-explain-select").input_value() == str(
+        [n["name"] for n in view.run("walkthrough.nodes()")].index("w[2]12")
+    )
+
+
+# --- names are data: JavaScript words, Object.prototype's properties, template slots -------------
+
+
+def _named(view: Opened, call: str) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """values, grads and error of the state `call` returns, read as [name, number] pairs
+    (Playwright's own transfer of an object drops a key named __proto__; the page has it)."""
+    script = (
+        f"() => {{ const s = {call}; return [Object.entries(s.values), Object.entries(s.grads), s.error]; }}"
+    )
+    values, grads, error = view.run(script)
+    return dict(values), dict(grads), error
+
+
+def _all_names_work(view: Opened, build: Callable[[dict[str, float]], Value], leaf_names: list[str]) -> None:
+    """state() has every node under its own name with the engine's numbers (`build(values)` is the
+    graph with those leaf values), at the start, at the end, and after edits; explain finds a node
+    by its name."""
+    values, grads = python_numbers(build({}))
+    assert view.page.locator("#mg-selfcheck").is_hidden()
+    page_values, page_grads, error = _named(view, "walkthrough.state()")
+    assert_close(page_values, values, "values")
+    assert set(page_grads) == set(values) and error is None
+    assert_close(_named(view, "walkthrough.end()")[1], grads, "gradients")
+    edited: dict[str, float] = {}
+    for k, name in enumerate(leaf_names[:: max(1, len(leaf_names) // 8)]):
+        edited[name] = 0.25 + 0.125 * k
+        view.run("([name, x]) => walkthrough.set(name, x)", [name, edited[name]])
+        values, grads = python_numbers(build(edited))
+        page_values, page_grads, error = _named(view, "walkthrough.state()")
+        assert error is None
+        assert_close(page_values, values, f"values after setting {name}")
+        assert_close(page_grads, grads, f"gradients after setting {name}")
+        result = view.run("name => walkthrough.explain(name)", name)
+        assert result["target"] == name and close(result["grad"], grads[name])
+
+
+def test_javascript_words_and_object_properties_as_names(
+    open_page: Callable[[Path], Opened], tmp_path: Path
+) -> None:
+    words = [*JS_RESERVED, *OBJECT_PROTOTYPE]
+    root = graph_of_words(words)
+    path = walkthrough_page(root, renderer="embedded").save(tmp_path / "words.html")
+    view = open_page(path)
+    assert set(view.run("Object.getOwnPropertyNames(Object.prototype)")) <= set(OBJECT_PROTOTYPE)
+    leaves = [n.label for n in backward_order(root) if n.kind == "parameter"]
+    _all_names_work(view, lambda values: graph_of_words(words, values), leaves)
+
+
+def test_javascript_words_as_names_through_the_cli(
+    open_page: Callable[[Path], Opened], tmp_path: Path
+) -> None:
+    accepted = []
+    for word in [*JS_RESERVED, *OBJECT_PROTOTYPE]:  # the expression language refuses Python's keywords
+        try:
+            parse_expression(f"{word} * 2", {word: 1.0})
+        except ValueError:
+            continue
+        accepted.append(word)
+    issue = ["package", "private", "protected", "public", "interface", "implements", "constructor"]
+    assert {*issue, "toString", "valueOf", "hasOwnProperty", "isPrototypeOf"} <= set(accepted)
+    pairs = [accepted[k : k + 2] for k in range(0, len(accepted), 2)]
+    text = "tanh(0.1*(" + " + ".join("*".join(pair) for pair in pairs) + "))"
+    start = {w: 0.5 + 0.01 * k for k, w in enumerate(accepted)}
+    target = tmp_path / "words.html"
+    sets = [item for w, v in start.items() for item in ("--set", f"{w}={v!r}")]
+    assert main(["html", "--expr", text, *sets, "--renderer", "embedded", "-o", str(target)]) == 0
+    view = open_page(target)
+    _all_names_work(view, lambda values: parse_expression(text, {**start, **values}).root, accepted)
+    # the issue's case, whole
+    small = tmp_path / "package.html"
+    args = ["--expr", "tanh(package*b + 1)", "--set", "package=2", "--set", "b=-3", "-o", str(small)]
+    assert main(["html", *args, "--renderer", "embedded"]) == 0
+    view = open_page(small)
+    first = {"package": 2.0, "b": -3.0}
+    _all_names_work(
+        view, lambda values: parse_expression("tanh(package*b + 1)", {**first, **values}).root, ["package"]
+    )
+
+
+def test_template_slots_in_names_and_titles(open_page: Callable[[Path], Opened], tmp_path: Path) -> None:
+    text = " ".join(SLOTS)
+    root = graph_of_words([*SLOTS, text])
+    leaf = next(n for n in backward_order(root) if n.kind == "parameter")
+    page = walkthrough_page(root, title=text, intro=text, notes={leaf: text}, renderer="embedded")
+    view = open_page(page.save(tmp_path / "slots.html"))
+    assert view.page.locator("h1").inner_text() == text and view.page.title() == text
+    assert view.page.locator(".mg-lede").inner_text() == text
+    leaves = [n.label for n in backward_order(root) if n.kind == "parameter"]
+    _all_names_work(view, lambda values: graph_of_words([*SLOTS, text], values), leaves)
+
+
+# --- a number box: every invalid entry says so, nothing computes from it ---------------------------
+
+
+def test_an_invalid_number_after_an_error_is_reported(
+    open_page: Callable[[Path], Opened], pages: dict[str, Path]
+) -> None:
+    view = open_page(pages["expr"])
+    page = view.page
+    box = page.get_by_label("a", exact=True)
+    message = page.locator("#mg-message")
+    box.fill("")
+    box.blur()
+    assert "a needs a finite number, got nothing" in message.inner_text()
+    assert view.state()["error"] is not None and box.get_attribute("aria-invalid") == "true"
+    box.click()
+    page.keyboard.type("1e")  # "1" computes at once; "1e" is half a number
+    page.keyboard.press("Tab")
+    state = view.state()
+    assert state["error"] == "a needs a finite number, got text that is not a number"
+    assert message.is_visible() and state["error"] in message.inner_text()
+    values, _ = python_numbers(parse_expression(EXPRESSION, {"a": 1, "b": -3, "c": 1}).root)
+    assert_close(state["values"], values, "values")  # the last good entry, not one read from "1e"
+    assert page.get_by_role("button", name="Apply update").is_disabled()
+    # editing another box does not hide the bad one
+    page.get_by_label("b", exact=True).fill("0.5")
+    assert view.state()["error"] == "a needs a finite number, got text that is not a number"
+    # the API's strings are read strictly too: "2abc" is not 2
+    assert view.run("walkthrough.set('a', '2abc')")["error"] == "a needs a finite number, got 2abc"
+    # recovery: a good number clears the message and computes from it
+    box.fill("1.5e0")
+    state = view.state()
+    assert state["error"] is None and message.is_hidden() and box.get_attribute("aria-invalid") == "false"
+    values, grads = python_numbers(parse_expression(EXPRESSION, {"a": 1.5, "b": 0.5, "c": 1}).root)
+    assert_close(state["values"], values, "values after recovery")
+    assert_close(view.run("walkthrough.end()")["grads"], grads, "gradients after recovery")
+
+
+def test_the_table_of_every_value_shows_names(
+    open_page: Callable[[Path], Opened], pages: dict[str, Path]
+) -> None:
+    view = open_page(pages["worked"])
+    rows = view.page.locator("#mg-all tr")
+    order = backward_order(build().loss)
+    names = graph_names(order).text
+    assert rows.locator("th").all_text_contents() == [names[node] for node in order]  # row i is node i
+    made_by = rows.locator("td:nth-of-type(1)").all_text_contents()
+    assert made_by == [node.op or f"leaf ({node.kind})" for node in order]
+    assert not any(
+        re.fullmatch(r"n\d+", cell) for cell in view.page.locator("#mg-all td").all_text_contents()
+    )

@@ -8,10 +8,12 @@ be the rule table's renderings, and the file must be self-contained.
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
 import pytest
+from page_words import JS_RESERVED, OBJECT_PROTOTYPE, SLOTS, graph_of_words, screenshot_tool
 
 from micrograd_like import RULES, Value, backward_order, backward_steps
 from micrograd_like import walkthrough_page as exported
@@ -19,9 +21,10 @@ from micrograd_like.example import build
 from micrograd_like.expr import parse_expression
 from micrograd_like.names import graph_names
 from micrograd_like.page import walkthrough_page, worked_example_page
-from micrograd_like.page.document import asset
+from micrograd_like.page.bundle import controller as bundled_controller
+from micrograd_like.page.document import fill_template
 from micrograd_like.page.export import graph_data
-from micrograd_like.page.jsgen import graph_script, rule_ids
+from micrograd_like.page.jsgen import graph_script, js_operands, rule_ids
 from micrograd_like.page.svg import PictureError, mark_up
 
 ALL_OPS = "exp(a) / (1 + b ** 2) - log(c) * sigmoid(a - c) + relu(b) ** 3 + a ** c - tanh(-b) * -2"
@@ -73,24 +76,23 @@ def test_generated_math_is_the_rule_tables_rendering() -> None:
     order = backward_order(root)
     names = graph_names(order)
     script = graph_script(order, names, rule_ids(order))
-    code = names.code
-
-    def operand(p: Value) -> str:
-        return f"({code[p]})" if p.kind == "constant" and code[p].startswith("-") else code[p]
+    code = js_operands(order)
+    # the page's own identifiers, never a label: n<i> for node i, a number literal for a constant
+    assert all(code[n] == f"n{i}" for i, n in enumerate(order) if n.kind != "constant")
 
     seen = set()
     for node in order:
         rule = node.rule
         if rule is None:
             continue
-        inputs = {x: operand(p) for x, p in zip(rule.inputs, node.parents)}
+        inputs = {x: code[p] for x, p in zip(rule.inputs, node.parents)}
         assert f"var {code[node]} = {rule.js_forward(**inputs)};" in script
         for k in range(len(node.parents)):
             assert f"$l{k} = {rule.js_local(k, out=code[node], **inputs)};" in script
         seen.add(rule.name)
     assert seen == set(RULES)
     # the controller is op-agnostic: no op's math in it
-    controller = asset("controller.js")
+    controller = bundled_controller()
     for function in ("Math.tanh", "Math.exp", "Math.log(", "Math.pow"):
         assert function not in controller
     assert "$g[" in script and script.count("// the chain rule") == sum(len(n.parents) for n in order)
@@ -164,3 +166,46 @@ def test_every_step_of_backward_steps_is_in_the_page() -> None:
     root = parse_expression("tanh(a*b + c) * a", {"a": 2, "b": -3, "c": 1}).root
     data = walkthrough_page(root, renderer="embedded").data
     assert [s[0] for s in data["steps"]] == [s.index for s in backward_steps(root)]
+
+
+def test_names_that_are_javascript_words_never_become_code() -> None:
+    def identifiers(words: list[str]) -> tuple[set[str], str]:
+        order = backward_order(graph_of_words(words))
+        script = graph_script(order, graph_names(order), rule_ids(order))
+        code = "\n".join(line.split("//")[0] for line in script.splitlines())  # comments name them
+        return set(re.findall(r"[A-Za-z_$][\w$]*", code)), script
+
+    words = [*JS_RESERVED, *OBJECT_PROTOTYPE]
+    attacked, script = identifiers(words)
+    neutral, _ = identifiers([f"w{i}" for i in range(len(words))])
+    assert attacked == neutral  # the same code whatever the names: they never reach it
+    order = backward_order(graph_of_words(words))
+    assert all(
+        f"\n    var n{i} = $leaf[{i}];" in script for i, n in enumerate(order) if n.kind == "parameter"
+    )
+
+
+def test_template_slots_in_user_text_stay_text() -> None:
+    text = " ".join(SLOTS)
+    root = graph_of_words([*SLOTS, *(s.lower() for s in SLOTS), text])
+    leaf = next(n for n in backward_order(root) if n.is_leaf)
+    page = walkthrough_page(root, title=f"<{text}>", intro=text, notes={leaf: text}, renderer="embedded")
+    found = re.search(r'<script type="application/json" id="mg-data">(.*?)</script>', page.html, re.S)
+    assert found is not None and json.loads(found.group(1)) == page.data  # the data survived whole
+    assert f"<title>{html.escape('<' + text + '>')}</title>" in page.html
+    assert f"<h1>{html.escape('<' + text + '>')}</h1>" in page.html
+    assert f'<p class="mg-lede">{text}</p>' in page.html
+    assert page.html.count("<style>") == 1 and page.html.count("<script") == 3
+    with pytest.raises(KeyError, match="slots"):
+        fill_template("__MG_TITLE__ __MG_UNKNOWN__", {"__MG_TITLE__": "t"})
+
+
+def test_the_docs_pictures_of_the_page_are_of_todays_page(tmp_path: Path) -> None:
+    """docs/page.png carries the digest of the page and actions it shows; when this fails, run
+    `python tools/page_screenshots.py` (headless Chromium) and look at the new picture."""
+    tool = screenshot_tool()
+    assert tool.stale() == [], "run python tools/page_screenshots.py"
+    # the check can fail: a picture of another page is stale
+    other = tool.Scene("page.png", lambda: walkthrough_page(Value(1.0, "x") * 2).html, ())
+    assert tool.stale((other,)) == ["page.png"]
+    assert tool.stale(tool.SCENES, tmp_path) == [s.file for s in tool.SCENES]  # missing

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -23,7 +24,8 @@ from ..files import write_text
 from ..names import graph_names
 from ..render import Renderer, render_svg
 from ..viz import DEFAULT_MAX_NODES, draw_dot
-from .export import copy_graph, graph_data
+from .bundle import controller
+from .export import PICTURE_DIGITS, copy_graph, graph_data
 from .jsgen import graph_script, rule_ids
 from .svg import mark_up
 
@@ -109,7 +111,7 @@ def walkthrough_page(
         node.grad = grad  # the picture as drawn after backward (the page rewrites every number)
     pictures = []
     for i, direction in enumerate(chosen):
-        graph = draw_dot(twin, rankdir=direction, legend=False, max_nodes=max_nodes)
+        graph = draw_dot(twin, rankdir=direction, legend=False, max_nodes=max_nodes, digits=PICTURE_DIGITS)
         svg = mark_up(render_svg(graph, renderer=renderer), backward_order(twin))
         hidden = " hidden" if i else ""
         pictures.append(f'<div data-layout="{direction}"{hidden}>{svg}</div>')
@@ -131,12 +133,27 @@ def walkthrough_page(
         "__MG_LEGEND__": _legend(data),
         "__MG_DATA__": _json(data),
         "__MG_MATH__": script,
-        "__MG_CONTROLLER__": asset("controller.js"),
+        "__MG_CONTROLLER__": controller(),
     }
-    document = asset("page.html")
-    for key, value in parts.items():  # one pass per key; values never contain another key
-        document = document.replace(key, value)
-    return WalkthroughPage(document, data)
+    return WalkthroughPage(fill_template(asset("page.html"), parts), data)
+
+
+_SLOT = re.compile(r"__MG_[A-Z_]+__")
+
+
+def fill_template(template: str, parts: Mapping[str, str]) -> str:
+    """The template with each `__MG_…__` slot replaced by its part, in one pass over the template
+    alone: a part is never searched for slots, so a title or label that reads `__MG_DATA__` stays
+    text. Each part arrives escaped for where it lands; a slot without a part is an error.
+
+    >>> parts = {"__MG_TITLE__": "__MG_DATA__", "__MG_DATA__": "{}"}
+    >>> fill_template("<h1>__MG_TITLE__</h1>__MG_DATA__", parts)
+    '<h1>__MG_DATA__</h1>{}'
+    """
+    slots = set(_SLOT.findall(template))
+    if slots != set(parts):
+        raise KeyError(f"the page template's slots {sorted(slots)} differ from the parts {sorted(parts)}")
+    return _SLOT.sub(lambda match: parts[match.group(0)], template)
 
 
 def _default_intro(data: Mapping[str, Any]) -> str:

@@ -9,7 +9,11 @@ runs `backward_steps` on the copy from zero leaf gradients and returns a JSON-re
 - `rules`: per distinct rule its formulas and the messages of its checks and overflow, so the page
   says exactly what the engine raises;
 - `steps`: the engine's `BackwardStep`s, `[node, upstream, [[local, contribution, parent grad]...]]`;
-- `reference`: the engine's values and gradients, for the page's self-check and the tests.
+- `reference`: the engine's values and gradients, for the page's self-check and the tests;
+- `constants`: what the page's script would otherwise repeat from Python: `explain.MAX_PATHS`,
+  the significant digits of the picture and of the text, and the derivative names it writes
+  with a placeholder (`dL/dleaf`, `dL/dw`); each node carries its own `grad_name` (`dL/dw[2]12`,
+  `names.dname`, so the rule for parentheses lives in Python only) and `uses`, the edges leaving it.
 
     >>> from micrograd_like import Value
     >>> a, b = Value(2.0, "a"), Value(-3.0, "b")
@@ -31,10 +35,13 @@ from typing import Any
 
 from ..backprop import backward_order, backward_steps
 from ..engine import Value
+from ..explain import MAX_PATHS
 from ..names import Names, dname, graph_names
 from ..rules import Rule
 from .jsgen import rule_ids
 
+PICTURE_DIGITS = 4  # significant digits of the numbers in the picture (viz.draw_dot's digits)
+TEXT_DIGITS = 6  # ... and in the page's text
 # Placeholders the page replaces with numbers in a formula ("1 - ⟨out⟩²" -> "1 - 0.3057²").
 SLOT = {"a": "⟨a⟩", "b": "⟨b⟩", "out": "⟨out⟩"}
 
@@ -72,10 +79,19 @@ def _rule_entry(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _node_entry(node: Value, index: dict[Value, int], names: Names, rules: dict[int, int]) -> dict[str, Any]:
+def _node_entry(
+    node: Value,
+    index: dict[Value, int],
+    names: Names,
+    rules: dict[int, int],
+    uses: dict[Value, int],
+    root: str,
+) -> dict[str, Any]:
     text = names.text
     entry: dict[str, Any] = {
         "name": text[node],
+        "grad_name": dname(root, text[node]),
+        "uses": uses[node],
         "label": node.label,
         "kind": node.kind,
         "code": names.code[node],
@@ -114,11 +130,16 @@ def graph_data(
         steps.append([step.index, step.upstream, edges])
     by_id = {id(rule): rule for node in order if (rule := node.rule) is not None}
     position = {node: i for i, node in enumerate(original)}
+    uses = dict.fromkeys(order, 0)
+    for node in order:
+        for parent in node.parents:
+            uses[parent] += 1  # x * x: two uses of x
+    root_name = names.text[order[0]]
     return {
         "title": title or f"Backpropagation through {names.text[order[0]]}, step by step",
         "root": names.text[order[0]],
         "lr": rate,
-        "nodes": [_node_entry(node, index, names, rules) for node in order],
+        "nodes": [_node_entry(node, index, names, rules, uses, root_name) for node in order],
         "rules": [_rule_entry(by_id[key]) for key in sorted(rules, key=rules.__getitem__)],
         "legend": dict(names.legend),
         "notes": {str(position[node]): note for node, note in (notes or {}).items() if node in position},
@@ -126,5 +147,12 @@ def graph_data(
         "reference": {
             "values": [node.data for node in order],
             "grads": [node.grad for node in order],
+        },
+        "constants": {
+            "max_paths": MAX_PATHS,
+            "picture_digits": PICTURE_DIGITS,
+            "text_digits": TEXT_DIGITS,
+            "grad_of_leaf": dname(root_name, "leaf"),
+            "grad_of_w": dname(root_name, "w"),
         },
     }

@@ -13,7 +13,10 @@ nodes are `order` (backward order: the root first, every node before its parents
   `parent.grad += local · upstream` once per edge. It returns every gradient and every step as
   `[upstream, [local, contribution, parent grad after], ...]`, the numbers of `BackwardStep`.
 
-No op's math is written here: only the order of the lines and the variable names (`names.code`).
+No op's math is written here: only the order of the lines and the variable names. Those are made
+by the page (`n<i>` for node i, as in the picture), never taken from a label: a name is data, and
+`package`, `constructor` or `__proto__` must not become JavaScript (the names appear only inside
+comments, made safe by `_comment`).
 
     >>> from micrograd_like import Value
     >>> from micrograd_like.backprop import backward_order
@@ -24,18 +27,19 @@ No op's math is written here: only the order of the lines and the variable names
     >>> script = graph_script(order, graph_names(order), rule_ids(order))
     >>> print(script.split("  forward: ")[1].split("\\n  },")[0])
     function ($leaf, $fail, $overflow) {
-        var x = $leaf[2];
+        var n2 = $leaf[2];
         // n1: x·x  (mul)
-        var t1 = x * x;
-        if (t1 - t1 !== 0) $overflow(1, t1, [x, x]);
+        var n1 = n2 * n2;
+        if (n1 - n1 !== 0) $overflow(1, n1, [n2, n2]);
         // n0: tanh(x·x)  (tanh)
-        var t2 = Math.tanh(t1);
-        if (t2 - t2 !== 0) $overflow(0, t2, [t1]);
-        return [t2, t1, x];
+        var n0 = Math.tanh(n1);
+        if (n0 - n0 !== 0) $overflow(0, n0, [n1]);
+        return [n0, n1, n2];
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from .. import mathexpr
@@ -67,14 +71,31 @@ def _describe(node: Value, rule: Rule, text: dict[Value, str]) -> str:
     return shown if text[node] == shown else f"{text[node]} = {shown}"
 
 
-def _inputs(rule: Rule, node: Value, names: Names) -> dict[str, str]:
-    return {x: names.operand(p) for x, p in zip(rule.inputs, node.parents)}
+def js_operands(order: Sequence[Value]) -> dict[Value, str]:
+    """Each node as an operand in the page's JavaScript: `n<i>` (i its place in `order`), or a
+    constant's number literal (parenthesised when negative: `(-3.0) ** 2.0`)."""
+    operands = {}
+    for i, node in enumerate(order):
+        if node.kind != "constant":
+            operands[node] = f"n{i}"
+        elif math.isfinite(node.data):
+            literal = repr(node.data)  # Python's shortest round-trip digits are a JavaScript literal
+            operands[node] = f"({literal})" if literal.startswith("-") else literal
+        elif math.isnan(node.data):
+            operands[node] = "NaN"
+        else:
+            operands[node] = "(-Infinity)" if node.data < 0 else "Infinity"
+    return operands
+
+
+def _inputs(rule: Rule, node: Value, operands: dict[Value, str]) -> dict[str, str]:
+    return {x: operands[p] for x, p in zip(rule.inputs, node.parents)}
 
 
 def graph_script(order: Sequence[Value], names: Names, rules: dict[int, int]) -> str:
     """JavaScript defining `MG_MATH = {size, forward, backward}` for the graph `order`."""
     index = {node: i for i, node in enumerate(order)}
-    code = names.code
+    code = js_operands(order)
     text = names.text
     variables = [node for node in order if node.kind != "constant"]
     lines = [
@@ -94,7 +115,7 @@ def graph_script(order: Sequence[Value], names: Names, rules: dict[int, int]) ->
             if node.kind != "constant":
                 lines.append(f"    var {code[node]} = $leaf[{i}];")
             continue
-        inputs = _inputs(rule, node, names)
+        inputs = _inputs(rule, node, code)
         lines.append(f"    // n{i}: {_comment(_describe(node, rule, text))}  ({_comment(rule.name)})")
         given = ", ".join(inputs[x] for x in rule.inputs)  # for the message: "log(0.0) is undefined"
         for k, check in enumerate(rule.checks):
@@ -124,7 +145,7 @@ def graph_script(order: Sequence[Value], names: Names, rules: dict[int, int]) ->
         if rule is None:
             lines.append("    $steps.push([$up]);")
             continue
-        inputs = _inputs(rule, node, names)
+        inputs = _inputs(rule, node, code)
         edges = []
         for k in range(len(node.parents)):
             local = rule.js_local(k, out=code[node], **inputs)

@@ -1,0 +1,75 @@
+// @ts-check
+/* The shape of the data the page carries, typed once: what micrograd_like/page/export.py's
+ * graph_data writes into the page (as JSON) and the generated MG_MATH script computes. */
+
+/**
+ * @typedef {object} EdgeText  one input of an op, as text
+ * @property {string} d  the local derivative's name: "dz[2]/ds[2]"
+ * @property {string} formula  its formula in context: "1 - z[2]²"
+ * @property {string} numbers  the formula with slots for numbers: "1 - ⟨out⟩²"
+ */
+
+/**
+ * @typedef {object} NodeData  one node, in backward order (node i is the picture's n<i>)
+ * @property {string} name  what people read: "w[2]12", "x·y", "t7"
+ * @property {string} grad_name  d(root)/d(this node): "dL/dw[2]12"
+ * @property {number} uses  how many edges leave the node (x * x: two)
+ * @property {string} label
+ * @property {string} kind  "parameter", "input", "constant", or "" for an op's output
+ * @property {number[]} parents  the inputs' indices
+ * @property {string} [op]  the rule's name, for a node made by an op
+ * @property {number} [rule]  index into PageData.rules
+ * @property {EdgeText[]} [edges]  per input
+ * @property {string} [show]  the op over its inputs' names: "w[2]12·z[1]2"
+ */
+
+/**
+ * @typedef {object} RuleData
+ * @property {string} name
+ * @property {string} symbol
+ * @property {string[]} inputs  "a", "b"
+ * @property {string[]} formulas  per input, the local derivative's formula
+ * @property {string[]} checks  the messages of the rule's checks (str.format templates)
+ * @property {string} overflow  the message when the result is not finite
+ */
+
+/**
+ * @typedef {object} Constants  what the script would otherwise repeat from Python
+ * @property {number} max_paths  explain.MAX_PATHS
+ * @property {number} picture_digits  significant digits in the picture
+ * @property {number} text_digits  ... and in the text
+ * @property {string} grad_of_leaf  "dL/dleaf"
+ * @property {string} grad_of_w  "dL/dw"
+ */
+
+/**
+ * @typedef {object} PageData
+ * @property {string} title
+ * @property {string} root  the root's name
+ * @property {number} lr
+ * @property {NodeData[]} nodes
+ * @property {RuleData[]} rules
+ * @property {Record<string, string>} legend
+ * @property {Record<string, string>} notes  node index (as text) -> a note
+ * @property {Array<[number, number, Array<[number, number, number]>]>} steps  the engine's steps
+ * @property {{values: number[], grads: number[]}} reference  the engine's numbers
+ * @property {Constants} constants
+ */
+
+/** @typedef {[number, number, number]} EdgeStep  local, contribution, the parent's grad after */
+
+/** @typedef {Array<number | EdgeStep>} StepNumbers  [upstream, EdgeStep per input] */
+
+/**
+ * @typedef {object} GraphMath  the generated script (micrograd_like/page/jsgen.py)
+ * @property {number} size
+ * @property {(leaf: number[], fail: (i: number, k: number, inputs: number[]) => never,
+ *   overflow: (i: number, out: number, inputs: number[]) => never) => number[]} forward
+ * @property {(values: number[]) => {grads: number[], steps: StepNumbers[]}} backward
+ */
+
+/** @typedef {{values: number[], grads: number[], steps: StepNumbers[]}} Computation */
+
+/** @typedef {{error: string, node: number | null}} Failure */
+
+export {};

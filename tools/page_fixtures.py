@@ -1,0 +1,149 @@
+"""Write the fixtures the page's JavaScript unit tests read (tests/js/fixtures.json), from Python.
+
+    python tools/page_fixtures.py           # write tests/js/fixtures.json
+    python tools/page_fixtures.py --check   # exit 1 when the file is not what the code writes now
+
+Every expected number and message comes from Python itself, the oracle of the page:
+
+- `numbers`: x, repr(x), f"{x:.4g}", f"{x:.6g}" (non-finite x written as "inf", "-inf", "nan");
+- `graphs`: per graph, the page's data (`graph_data`), its generated MG_MATH (`graph_script`), and
+  cases: leaf values with what the engine gives for them, every value, gradient and backward step,
+  or the message it raises (a failed check, an overflow, a gradient that is not finite);
+- per graph, `explain`: for each node, every path's local derivatives (explain.explain).
+
+tests/test_page_export.py checks that the committed file is current.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+from micrograd_like import Value, backward_order, backward_steps, explain
+from micrograd_like.example import build
+from micrograd_like.expr import parse_expression
+from micrograd_like.names import graph_names
+from micrograd_like.page.export import graph_data
+from micrograd_like.page.jsgen import graph_script, rule_ids
+from micrograd_like.page.worked import NAMING_NOTE
+
+TARGET = Path(__file__).resolve().parents[1] / "tests" / "js" / "fixtures.json"
+ALL_OPS = "exp(a) / (1 + b ** 2) - log(c) * sigmoid(a - c) + relu(b) ** 3 + a ** c - tanh(-b) * -2"
+
+
+def _number(x: float) -> float | str:
+    return x if math.isfinite(x) else repr(x)
+
+
+def numbers() -> list[list[float | str]]:
+    rng = random.Random(20)
+    xs = [0.0, -0.0, 1.0, -2.5, 0.1, 1e-05, 1e-4, 123456789.0, 1e16, 1e15, 2.5e-300, 1.7976931348623157e308]
+    xs += [5e-324, 0.5, 9.9995, 99999.5, 999999.5, 1e-5 * 3, -1e22]
+    xs += [rng.uniform(-1, 1) * 10 ** rng.randint(-12, 20) for _ in range(200)]
+    xs += [math.inf, -math.inf, math.nan]
+    return [[_number(x), repr(x), f"{x:.4g}", f"{x:.6g}"] for x in xs]
+
+
+def _engine(build_root: Any, values: dict[str, float]) -> dict[str, Any]:
+    """What the engine gives for these leaf values: numbers in backward order, or its message."""
+    try:
+        root = build_root(values)
+        order = backward_order(root)
+        steps = [
+            [step.upstream, *[[e.local, e.contribution, e.parent_grad] for e in step.edges]]
+            for step in backward_steps(root)
+        ]
+    except (ValueError, ArithmeticError) as error:  # the engine's BackwardError is a ValueError
+        return {"error": str(error)}
+    return {"values": [n.data for n in order], "grads": [n.grad for n in order], "steps": steps}
+
+
+def _graph(
+    name: str, build_root: Any, start: dict[str, float], edits: list[dict[str, float]], notes: Any = None
+) -> dict[str, Any]:
+    root = build_root(start)
+    order = backward_order(root)
+    data = graph_data(root, notes=notes(order) if notes else None)
+    names = graph_names(order)
+    cases = []
+    for edit in [{}, *edits]:
+        values = {**start, **edit}
+        leaf = [values.get(n.label, n.data) if n.is_leaf else n.data for n in order]
+        cases.append({"leaf": leaf, "expect": _engine(build_root, values)})
+    explained = {}
+    for i, node in enumerate(order):
+        if i == 0:
+            continue
+        e = explain(root, node)
+        explained[str(i)] = [[x for factor in path.factors for x in factor.locals] for path in e.paths]
+    return {
+        "name": name,
+        "data": data,
+        "math": graph_script(order, names, rule_ids(order)),
+        "cases": cases,
+        "explain": explained,
+    }
+
+
+def _expression(text: str) -> Any:
+    def make(values: dict[str, float]) -> Value:
+        return parse_expression(text, values).root
+
+    return make
+
+
+def graphs() -> list[dict[str, Any]]:
+    rng = random.Random(7)
+    worked = _graph(
+        "worked example",
+        lambda values: build(values).loss,
+        {},
+        [{"w[2]12": rng.uniform(-2, 2), "x1": rng.uniform(-3, 3)} for _ in range(3)],
+        lambda order: {node: NAMING_NOTE for node in order if node.label == "w[2]12"},
+    )
+    every_op = _graph(
+        "every op",
+        _expression(ALL_OPS),
+        {"a": 0.7, "b": -1.3, "c": 2.1},
+        [{"a": rng.uniform(0.05, 3), "b": rng.uniform(-3, 3), "c": rng.uniform(0.05, 3)} for _ in range(3)]
+        + [{"c": 0.0}, {"c": -1.0}, {"a": 800.0}],  # log's check; exp overflows
+    )
+    gradient = _graph(  # forward is finite, backward is not: one contribution, then a sum
+        "non-finite gradients",
+        _expression("a*b*c + a*d + a*e"),
+        {"a": 1.0, "b": 1.0, "c": 1.0, "d": 1.0, "e": 1.0},
+        [{"a": 1e-200, "b": 1e200, "c": 1e200}, {"a": 1e-300, "d": 1e308, "e": 1e308}],
+    )
+    shared = _graph("a shared input", _expression("tanh(x*x + x) * x"), {"x": 0.5}, [{"x": -1.5}])
+    return [worked, every_op, gradient, shared]
+
+
+def fixtures() -> str:
+    text = json.dumps(
+        {"numbers": numbers(), "graphs": graphs()}, ensure_ascii=False, allow_nan=False, indent=1
+    )
+    return text + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only say whether the file is current")
+    args = parser.parse_args(argv)
+    text = fixtures()
+    if args.check:
+        current = TARGET.exists() and TARGET.read_text(encoding="utf-8") == text
+        if not current:
+            print(f"{TARGET} is stale: run python tools/page_fixtures.py", file=sys.stderr)
+        return 0 if current else 1
+    TARGET.write_text(text, encoding="utf-8")
+    print(f"wrote {TARGET}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
