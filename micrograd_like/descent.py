@@ -152,8 +152,8 @@ def descent_step(ex: WorkedExample, name: str, lr: float | None = None) -> tuple
 
 def _step(ex: WorkedExample, name: str, lr: float) -> tuple[float, float, float, WorkedExample]:
     rate = checks.real("lr", lr, low=0.0, low_open=True)
+    g = slope(ex, name)  # checks the name
     w = ex.params[name]
-    g = slope(ex, name)
     new = w - rate * g
     if not math.isfinite(new):
         raise DivergenceError(
@@ -168,9 +168,10 @@ def _step(ex: WorkedExample, name: str, lr: float) -> tuple[float, float, float,
 def descend(ex: WorkedExample, name: str, lr: float | None = None, steps: int = 10) -> list[Step]:
     """`steps` steps of gradient descent on parameter `name` alone (α = `lr`, or the example's lr):
     steps + 1 points, the start first, each with what the step that reached it did."""
-    rate = ex.lr if lr is None else lr
+    rate = checks.real("lr", ex.lr if lr is None else lr, low=0.0, low_open=True)
     count = checks.integer("steps", steps, low=0, high=100_000)
-    history = [Step(ex.params[name], ex.loss.data, slope(ex, name))]
+    g = slope(ex, name)  # checks the name
+    history = [Step(ex.params[name], ex.loss.data, g)]
     for _ in range(count):
         w, J, g, ex = _step(ex, name, rate)
         point = Step(w, J, g)
