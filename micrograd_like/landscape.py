@@ -6,7 +6,7 @@
 
 A wide bowl with two dips, as the post describes its lost figure: "there is the so-called local
 minimum [...] One can be seen at θ1 and θ2 equals 0.8". Its stationary points, found with Newton's
-method on `grad` and `hessian` (gradient below 1e-15 there):
+method on `grad` and `hessian` (gradient below 1e-14 there, tested):
 
     global minimum  (−0.757833, −0.568375)   J = 0.213689   Hessian eigenvalues 4.51, 4.55
     local minimum   ( 0.804531,  0.804608)   J = 0.861690   Hessian eigenvalues 5.64, 5.79
