@@ -19,6 +19,7 @@ from .explain import Explanation, count_paths, explain
 from .expr import parse_expression
 from .gradcheck import GradcheckError, gradcheck
 from .higher import grad, hessian
+from .landscape import landscape
 from .network_view import draw_network
 from .nn import MLP, Layer, ModelFileError, Module, Neuron
 from .optim import PRESETS, SGD, Adadelta, Adagrad, Adam, DivergenceError, RMSProp
@@ -98,6 +99,7 @@ __all__ = [
     "gradcheck",
     "hessian",
     "is_recording",
+    "landscape",
     "no_grad",
     "parse_expression",
     "render",
