@@ -183,8 +183,8 @@ def _put_back(order: list[Value], cleared: list[Value | float]) -> None:
     for node in order:
         node.grad = zero
     flat = iter(cleared)
-    for node, grad in zip(flat, flat):
-        node.grad = grad  # type: ignore[union-attr]
+    for saved, grad in zip(flat, flat):
+        saved.grad = grad  # type: ignore[union-attr,assignment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,8 +311,9 @@ def _unchanged(node: Value, left: dict[Value, float], names: dict[Value, str]) -
     now, then = node.grad, left[node]
     if now != then and (now == now or then == then):
         raise StaleStepsError(
-            f"the gradients changed since these steps began ({wrap(names[node])}.grad is {now!r}, these steps "
-            f"left {then!r}: another backward pass or a write to .grad since): call backward_steps(root) again"
+            f"the gradients changed since these steps began ({wrap(names[node])}.grad is {now!r}, these "
+            f"steps left {then!r}: another backward pass or a write to .grad since): "
+            "call backward_steps(root) again"
         )
 
 
