@@ -184,7 +184,7 @@ def _put_back(order: list[Value], cleared: list[Value | float]) -> None:
         node.grad = zero
     flat = iter(cleared)
     for saved, grad in zip(flat, flat):
-        saved.grad = grad  # type: ignore[union-attr,assignment]
+        saved.grad = grad  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True, slots=True)
