@@ -1,8 +1,10 @@
 """Reverse-mode backpropagation: a topological order and the one chain-rule loop.
 
-`backward_steps(root)` and `backward(root)` run the same loop, `_chain_rule`, the only place
-gradients are computed; the steps version runs it one node at a time and yields each node's
-step as it happens, with the gradients filled in so far.
+`backward_steps(root)` and `backward(root)` run the same loop, `_chain_rule`, in the nodes'
+`.grad` slots; the steps version runs it one node at a time and yields each node's step as it
+happens, with the gradients filled in so far. `gradients(root, inputs)` runs the same loop
+(`_chain_rule_aside`) with the gradients in a list of its own: the same floats, no `.grad`
+written. The order comes from `_search`, which keeps its visited nodes in a set of its own.
 
     >>> from micrograd_like import Value
     >>> x = Value(3.0, "x")

@@ -4,7 +4,8 @@
 all parameters, after the step), each a list of steps; a notebook can print them one at a time.
 `summary(ex)` returns the same numbers as a JSON-ready dict. Every number comes from the engine:
 the forward values from the nodes, each formula from the op rules (`Rule.local_text` with the
-nodes' names, then with their numbers), the gradients from `backward()`. Nothing reads a name to
+nodes' names, then with their numbers), the gradients from `backward()`'s loop run on the side
+(`WorkedExample.gradients()`: nothing here writes `.grad`). Nothing reads a name to
 find the structure: the text follows the graph, so it works for any `MLP` (biases, more layers).
 
     >>> from micrograd_like.example import build
