@@ -360,10 +360,12 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     `gradients`, drawings) writes no `.grad`. If something does write one this pass still needs
     (`backward()`, another `backward_steps`, an assignment), the next step raises
     `StaleStepsError` instead of adding onto it: "the gradients changed since these steps began:
-    call backward_steps(root) again". A gradient this pass has finished with (a node whose step
-    has passed) is not read again, so a change to it does not stop the steps: it stays as the
-    other writer left it, so a `backward()` of the same root in between that does not stop them
-    ends exactly where two complete passes end (each leaf twice its gradient, interior nodes once).
+    call backward_steps(root) again". A gradient this pass has finished with (its node's step
+    has passed) is not read again, so a change to it does not stop the steps and stays as the
+    other writer left it. So a `backward()` of the same root in between either stops the steps
+    or they end exactly where two complete passes end (each leaf twice its gradient, interior
+    nodes once); between `WorkedExample.steps()`, which start the leaves from zero, where one
+    clean pass ends.
     """
     return _run(root, steps=True)
 
