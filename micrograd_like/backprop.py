@@ -112,6 +112,7 @@ def computing_order(roots: Sequence[Value], *, leaves: bool = True) -> list[Valu
 
 
 ZERO = 0.0  # the gradient every new node starts with (engine.py): a backward pass need not save it
+# (where `is` also matches other zeros, as on PyPy, those are put back as this 0.0: the same number)
 
 _PLACE = object()  # on the search's stack: "the node below me has all its parents placed"
 
@@ -142,40 +143,45 @@ def _search(
     marker, zero = _PLACE, ZERO
     save = None if cleared is None else cleared.append
     leaf = None if leaves is None else leaves.append
-    for root in roots:
-        push(root)
-        while stack:
-            node: Value = pop()  # type: ignore[assignment]
-            if node is marker:  # every parent of the node below is placed
-                node = pop()  # type: ignore[assignment]
-                finish(node)
-                place(node)
-                if save is not None:
-                    grad = node.grad
-                    if grad is not zero:
-                        save(node)
-                        save(grad)
-                        node.grad = zero
-                continue
-            if node in done:
-                continue
-            a = node._a
-            if a is None:  # a leaf has nothing to wait for
-                finish(node)
-                place(node)
-                if save is not None:
-                    leaf(node)  # type: ignore[misc]
-                    if node.grad is not zero:
-                        save(node)
-                        save(node.grad)
-                continue
-            push(node)
-            push(marker)
-            if a not in done:
-                push(a)
-            b = node._b
-            if b is not None and b not in done:
-                push(b)
+    try:
+        for root in roots:
+            push(root)
+            while stack:
+                node: Value = pop()  # type: ignore[assignment]
+                if node is marker:  # every parent of the node below is placed
+                    node = pop()  # type: ignore[assignment]
+                    finish(node)
+                    place(node)
+                    if save is not None:
+                        grad = node.grad
+                        if grad is not zero:
+                            save(node)
+                            save(grad)
+                            node.grad = zero
+                    continue
+                if node in done:
+                    continue
+                a = node._a
+                if a is None:  # a leaf has nothing to wait for
+                    finish(node)
+                    place(node)
+                    if save is not None:
+                        leaf(node)  # type: ignore[misc]
+                        if node.grad is not zero:
+                            save(node)
+                            save(node.grad)
+                    continue
+                push(node)
+                push(marker)
+                if a not in done:
+                    push(a)
+                b = node._b
+                if b is not None and b not in done:
+                    push(b)
+    except BaseException:  # interrupted (Ctrl-C): every gradient as it was
+        if cleared is not None:
+            _put_back(placed, cleared)
+        raise
     return placed
 
 
