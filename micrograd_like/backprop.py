@@ -150,26 +150,27 @@ def _search(
                 node: Value = pop()  # type: ignore[assignment]
                 if node is marker:  # every parent of the node below is placed
                     node = pop()  # type: ignore[assignment]
-                    finish(node)
-                    place(node)
-                    if save is not None:
+                    if save is not None:  # saved before it counts as placed (and so put back)
                         grad = node.grad
                         if grad is not zero:
                             save(node)
                             save(grad)
                             node.grad = zero
+                    finish(node)
+                    place(node)
                     continue
                 if node in done:
                     continue
                 a = node._a
                 if a is None:  # a leaf has nothing to wait for
+                    if save is not None:
+                        grad = node.grad
+                        if grad is not zero:
+                            save(node)
+                            save(grad)
+                        leaf(node)  # type: ignore[misc]
                     finish(node)
                     place(node)
-                    if save is not None:
-                        leaf(node)  # type: ignore[misc]
-                        if node.grad is not zero:
-                            save(node)
-                            save(node.grad)
                     continue
                 push(node)
                 push(marker)
