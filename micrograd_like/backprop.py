@@ -3,7 +3,7 @@
 `backward_steps(root)` and `backward(root)` run the same loop, `_chain_rule`, in the nodes'
 `.grad` slots; the steps version runs it one node at a time and yields each node's step as it
 happens, with the gradients filled in so far. `gradients(root, inputs)` runs the same loop
-(`_chain_rule_aside`) with the gradients in a list of its own: the same floats, no `.grad`
+(`_chain_rule_aside`) with the gradients in a dict of its own: the same floats, no `.grad`
 written. The order comes from `_search`, which keeps its visited nodes in a set of its own.
 
     >>> from micrograd_like import Value
@@ -24,8 +24,9 @@ is left as it was before the call.
 
 from __future__ import annotations
 
+import copy
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING
@@ -261,7 +262,7 @@ def _chain_rule(order: Iterable[Value]) -> None:
     """The chain rule, once per edge, nodes in backward order: parent.grad += local · upstream.
 
     `backward()` runs it over the whole order in one go, `backward_steps` one node at a time,
-    watching. `_chain_rule_aside` is the same loop with the gradients kept in a list.
+    watching. `_chain_rule_aside` is the same loop with the gradients kept in a dict.
     """
     for node in order:
         a = node._a
@@ -280,33 +281,57 @@ def _chain_rule(order: Iterable[Value]) -> None:
         b.grad += local_b * upstream  # (second parent)
 
 
-def _chain_rule_aside(placed: list[Value], position: dict[Value, int]) -> list[float]:
-    """`_chain_rule` from zero over `placed` (parents first, the root last, as `_search` gives),
-    with d(root)/d(node) kept in a list at the node's position instead of in its `.grad`.
+def _chain_rule_aside(order: list[Value], wanted: set[Value]) -> tuple[dict[Value, float], float]:
+    """`_chain_rule` from zero over `order` (root first), with d(root)/d(node) kept in a dict of
+    its own instead of the `.grad` slots: nothing in the graph is read but data and structure, so
+    calls in several threads never meet. The same products added in the same order, so the same
+    floats as `backward()` from zero.
 
-    The same products added in the same order, so the same floats as `backward()` from zero;
-    nothing in the graph is written, so calls in several threads never meet.
+    A node's sum leaves the dict when its turn comes (it is complete then: every user came
+    earlier), so the dict holds only the sums still forming, which keeps it small and fast. Of the
+    leaves only the `wanted` ones are kept; every contribution to a leaf is also added to one
+    number, which is finite exactly when `backward()`'s check passes (every inf or nan reaches a
+    leaf). Returns d(root)/d(x) for every wanted x below the root, and that number.
     """
-    grads = [0.0] * len(placed)
-    grads[-1] = 1.0  # d(root)/d(root)
-    i = len(placed)
-    for node in reversed(placed):  # root first: backward order
-        i -= 1
+    root = order[0]
+    forming: dict[Value, float] = {root: 1.0}  # d(root)/d(root) = 1
+    found: dict[Value, float] = {}
+    to_leaves = 0.0
+    get, take = forming.get, forming.pop
+    for node in order:
         a = node._a
-        if a is None:
+        if a is None:  # a leaf: its sum stays in `forming` (if wanted)
             continue
-        upstream = grads[i]
+        upstream = take(node, 0.0)  # complete: every node that uses this one came earlier
+        if node in wanted:
+            found[node] = upstream
         rule = node._op
         fixed = rule.fixed  # type: ignore[union-attr]
         b = node._b
         if b is None:
             local_a = rule.d(node.data, a.data) if fixed is None else fixed[0]  # type: ignore[union-attr]
-            grads[position[a]] += local_a * upstream
+        else:
+            local_a, local_b = rule.d(node.data, a.data, b.data) if fixed is None else fixed  # type: ignore[union-attr]
+        contribution = local_a * upstream  # (first parent)
+        if a._a is None:
+            to_leaves += contribution
+            if a in wanted:
+                forming[a] = get(a, 0.0) + contribution
+        else:
+            forming[a] = get(a, 0.0) + contribution
+        if b is None:
             continue
-        local_a, local_b = rule.d(node.data, a.data, b.data) if fixed is None else fixed  # type: ignore[union-attr]
-        grads[position[a]] += local_a * upstream
-        grads[position[b]] += local_b * upstream
-    return grads
+        contribution = local_b * upstream  # (second parent: the same, for b)
+        if b._a is None:
+            to_leaves += contribution
+            if b in wanted:
+                forming[b] = get(b, 0.0) + contribution
+        else:
+            forming[b] = get(b, 0.0) + contribution
+    for x in wanted:
+        if x in forming and x._a is None:
+            found[x] = forming[x]
+    return found, to_leaves
 
 
 class StaleStepsError(RuntimeError):
@@ -387,24 +412,23 @@ def gradients(root: Value, inputs: Iterable[Value]) -> list[float]:
     """d(root)/d(x) for each x in `inputs`, by the backward pass, without writing any `.grad`.
 
     The same chain rule, products and order as `backward()` from zero, so the same floats (0.0
-    for an input not below the root), kept in a list of its own (`_chain_rule_aside`): threads
+    for an input not below the root), kept in a dict of its own (`_chain_rule_aside`): threads
     may call it at once on one graph, and a `backward_steps` in progress is not disturbed. It
     fails where `backward()` fails, with the same `BackwardError`.
     """
-    placed = _search([root])
-    position = dict(zip(placed, range(len(placed))))
+    inputs = list(inputs)
+    order = _search([root])
+    order.reverse()
     try:
-        grads = _chain_rule_aside(placed, position)
+        found, to_leaves = _chain_rule_aside(order, set(inputs))
     except (ArithmeticError, ValueError):
-        placed.reverse()
-        raise _local_error(placed) from None
-    total = sum(grads)
-    if total - total != 0.0:  # an inf or nan somewhere (or only the sum overflowed)
-        order = placed[::-1]
-        problem = _first_non_finite(order, lambda node: grads[position[node]])
-        if problem is not None:
-            raise BackwardError(problem)
-    return [grads[position[x]] if x in position else 0.0 for x in inputs]
+        raise _local_error(order) from None
+    if to_leaves - to_leaves != 0.0:  # an inf or nan somewhere (or only the sum overflowed):
+        twin = copy.deepcopy(root)  # backward() from zero on a copy finds it and says where
+        for node in parents_first([twin]):
+            node.grad = ZERO
+        twin.backward()
+    return [found.get(x, 0.0) for x in inputs]
 
 
 def _run(root: Value, steps: bool) -> Iterator[BackwardStep]:
@@ -437,7 +461,7 @@ def _checked(
     # to its parents, and inf · 0 is nan. So one sum over the leaves finds it.
     total = sum(map(_grad, leaves))
     if total - total != 0.0:
-        problem = _first_non_finite(order, _grad)
+        problem = _first_non_finite(order)
         if problem is not None:  # None: only the sum itself overflowed, every gradient is finite
             raise BackwardError(problem)
 
@@ -471,9 +495,8 @@ def _local_error(order: list[Value]) -> BackwardError:
     return BackwardError("backward: a local derivative failed. No gradient was changed.")
 
 
-def _first_non_finite(order: list[Value], grad_of: Callable[[Value], float]) -> str | None:
-    """Which edge first carried an inf or nan, in backward order, in words (None if none did);
-    `grad_of(node)` is the node's gradient as the pass left it."""
+def _first_non_finite(order: list[Value]) -> str | None:
+    """Which edge first carried an inf or nan, in backward order, in words (None if none did)."""
     names = node_names(order)
     root = names[order[0]]
     accumulated: tuple[Value, Value] | None = None  # (node, parent) whose parent's sum is not finite
@@ -481,7 +504,7 @@ def _first_non_finite(order: list[Value], grad_of: Callable[[Value], float]) -> 
         rule = node.rule
         if rule is None:
             continue
-        upstream = grad_of(node)
+        upstream = node.grad
         for k, (parent, local) in enumerate(zip(node.parents, node.local_grads())):
             contribution = local * upstream
             if not math.isfinite(contribution):
@@ -492,12 +515,12 @@ def _first_non_finite(order: list[Value], grad_of: Callable[[Value], float]) -> 
                     else f"local {local!r} × upstream {upstream!r} = {contribution!r}"
                 )
                 return _not_finite(root, names[parent], f"at {_describe(node, names)}, {why}")
-            if accumulated is None and not math.isfinite(grad_of(parent)):
+            if accumulated is None and not math.isfinite(parent.grad):
                 accumulated = (node, parent)
     if accumulated is None:
         return None
     node, parent = accumulated
-    why = f"the finite contributions to {names[parent]}.grad add up to {grad_of(parent)!r}"
+    why = f"the finite contributions to {names[parent]}.grad add up to {parent.grad!r}"
     return _not_finite(root, names[parent], f"below {_describe(node, names)}, {why}")
 
 

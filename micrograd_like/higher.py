@@ -80,7 +80,7 @@ def grad(
     anything but itself). A value used twice contributes along both uses, as in `backward()`.
 
     create_graph=False: plain floats, from `backward()`'s chain-rule loop run from zero with the
-    gradients kept in a list of its own (`backprop.gradients`): the same numbers `backward()`
+    gradients kept in a dict of its own (`backprop.gradients`): the same numbers `backward()`
     leaves in the inputs' `.grad`, while no `.grad` is read or written, so threads may call it
     at once on one graph and a `backward_steps` in progress is not disturbed. It fails
     exactly where `backward()` fails: `BackwardError` naming the op and node whose local derivative
