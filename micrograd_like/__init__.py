@@ -13,7 +13,15 @@ The namespace holds the public API only (`__all__`, which `dir()` lists); the su
 
 from typing import TYPE_CHECKING
 
-from .backprop import BackwardError, BackwardStep, Edge, backward, backward_order, backward_steps
+from .backprop import (
+    BackwardError,
+    BackwardStep,
+    Edge,
+    StaleStepsError,
+    backward,
+    backward_order,
+    backward_steps,
+)
 from .engine import Value, apply, is_recording, no_grad
 from .explain import Explanation, count_paths, explain
 from .expr import parse_expression
@@ -81,6 +89,7 @@ __all__ = [
     "Neuron",
     "RMSProp",
     "Rule",
+    "StaleStepsError",
     "TrainingDivergedError",
     "Value",
     "WalkthroughPage",
