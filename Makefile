@@ -72,7 +72,7 @@ lab: $(DEV)
 	$(BIN)/python -m pip install --quiet jupyterlab
 	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/
 
-# rewrite micrograd_like/operators.py (Value's operator methods) from the rule table in rules.py
+# rewrite micrograd_like/core/operators.py (Value's operator methods) from the rule table in rules.py
 generate: $(DEMO)
 	$(BIN)/python tools/generate_operators.py
 

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
-from . import __version__
+from .util.version import VERSION as __version__
 from .commands import UsageError, example, explain, graph, html, train
 
 if TYPE_CHECKING:

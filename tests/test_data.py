@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from micrograd_like.data import DATASETS, blobs, make_dataset, moons, regression, xor
+from micrograd_like.learn.data import DATASETS, blobs, make_dataset, moons, regression, xor
 
 
 @pytest.mark.parametrize("name", list(DATASETS))

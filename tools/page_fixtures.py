@@ -25,12 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from micrograd_like import Value, backward_order, backward_steps, explain
-from micrograd_like.example import build
-from micrograd_like.expr import parse_expression
-from micrograd_like.names import graph_names
+from micrograd_like.core.expr import parse_expression
+from micrograd_like.core.names import graph_names
 from micrograd_like.page.export import graph_data
 from micrograd_like.page.jsgen import graph_script, rule_ids
 from micrograd_like.page.worked import NAMING_NOTE
+from micrograd_like.post.example import build
 
 TARGET = Path(__file__).resolve().parents[1] / "tests" / "js" / "fixtures.json"
 ALL_OPS = "exp(a) / (1 + b ** 2) - log(c) * sigmoid(a - c) + relu(b) ** 3 + a ** c - tanh(-b) * -2"

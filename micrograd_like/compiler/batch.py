@@ -26,10 +26,10 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..backprop import backward
-from ..engine import Value, _as_float
-from ..losses import cost
-from ..names import dname
+from ..core.backprop import backward
+from ..core.engine import Value, _as_float
+from ..core.names import dname
+from ..learn.losses import cost
 from . import codegen
 from .codegen import Plan
 from .graph import CHECK_COMMENT, FAILURES, NOT_FINITE, fell_back, replay

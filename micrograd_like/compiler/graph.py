@@ -31,9 +31,9 @@ import warnings
 from collections.abc import Mapping, Sequence
 from operator import attrgetter
 
-from ..backprop import backward
-from ..engine import Value, _node
-from ..names import dname, graph_names
+from ..core.backprop import backward
+from ..core.engine import Value, _node
+from ..core.names import dname, graph_names
 from . import codegen
 from .codegen import Plan
 
@@ -127,7 +127,7 @@ def compile_graph(root: Value, *, wrt: Sequence[Value] | None = None) -> Compile
 def example_source(overrides: Mapping[str, float] | None = None) -> str:
     """The post's worked example compiled (`micrograd-like example --code`): its forward pass and
     its chain rule down to every weight, as Python that runs; `overrides` as for `example.build`."""
-    from ..example import build
+    from ..post.example import build
 
     return compile_graph(build(overrides).loss).source
 

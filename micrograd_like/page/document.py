@@ -18,12 +18,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..backprop import backward_order
-from ..engine import Value
-from ..files import write_text
-from ..names import graph_names
-from ..render import Renderer, render_svg
-from ..viz import DEFAULT_MAX_NODES, draw_dot
+from ..core.backprop import backward_order
+from ..core.engine import Value
+from ..core.names import graph_names
+from ..show.render import Renderer, render_svg
+from ..show.viz import DEFAULT_MAX_NODES, draw_dot
+from ..util.files import write_text
 from .bundle import controller
 from .export import PICTURE_DIGITS, copy_graph, graph_data
 from .jsgen import graph_script, rule_ids
@@ -121,7 +121,7 @@ def walkthrough_page(
         choice = f'<label class="mg-check">layout <select id="mg-layout">{options}</select></label>'
     names = graph_names(order)
     script = graph_script(order, names, rule_ids(order))
-    from .. import __version__
+    from ..util.version import VERSION as __version__
 
     parts = {
         "__MG_VERSION__": __version__,

@@ -3,7 +3,7 @@
 # invalid self type; with it, mypy checks each body against Value's slots)
 """`Value`'s operators and functions, one method per rule: GENERATED, do not edit by hand.
 
-Written by `tools/generate_operators.py` from the rule table in `micrograd_like/rules.py`. To
+Written by `tools/generate_operators.py` from the rule table in `micrograd_like/core/rules.py`. To
 change an op or add one, change its `Rule` there and run `make generate`, which runs
 `python tools/generate_operators.py`; tests/test_operators_generated.py fails while this file differs from
 what the rules give.
