@@ -169,13 +169,10 @@ def test_landscape_runs_are_pythons(open_page: Open, pages: dict[str, Path]) -> 
 
 def test_landscape_run_errors(open_page: Open, pages: dict[str, Path]) -> None:  # noqa: F811
     view = open_page(pages["worked"])
-    message = view.run(
-        "() => { try { walkthrough.landscape.run('Momentum', {start: [0, 0]}); } catch (e) { return e.message; } }"
-    )
+    attempt = "([n, o]) => { try { walkthrough.landscape.run(n, o); } catch (e) { return e.message; } }"
+    message = view.run(attempt, ["Momentum", {"start": [0, 0]}])
     assert "unknown optimizer" in message and "SGD" in message
-    message = view.run(
-        "() => { try { walkthrough.landscape.run('SGD', {start: [0, 0], beta: 1}); } catch (e) { return e.message; } }"
-    )
+    message = view.run(attempt, ["SGD", {"start": [0, 0], "beta": 1}])
     assert message.startswith('SGD has no option "beta"')
 
 
