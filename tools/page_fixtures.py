@@ -132,6 +132,7 @@ def _random_options(name: str, rng: random.Random) -> dict[str, Any]:
     """Random keyword arguments for optimizer `name`, every option exercised somewhere."""
     wd = rng.choice([0.0, rng.uniform(0.0, 0.1)])
     eps = 10 ** rng.uniform(-10, -4)
+    options: dict[str, Any]
     if name == "SGD":
         momentum = rng.choice([0.0, rng.uniform(0.0, 0.99)])
         nesterov = momentum > 0 and rng.random() < 0.5

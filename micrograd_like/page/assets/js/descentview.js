@@ -169,7 +169,7 @@ export function startDescent(data, math, curvatures, text) {
     const next = p.w - s.lr * p.slope;
     const ws = history.map((q) => q.w).concat([next]);
     const [lo0, hi0] = extent(ws, 0.25);
-    const half = Math.max((hi0 - lo0) / 2, 0.6);
+    const half = Math.max((hi0 - lo0) / 2, 0.15);
     const mid = (lo0 + hi0) / 2;
     const xs = /** @type {[number, number]} */ ([mid - half, mid + half]);
     const samples = [];
@@ -182,7 +182,7 @@ export function startDescent(data, math, curvatures, text) {
       samples.map((q) => q[1]),
       0.08,
     );
-    const f = { left: 56, right: 470, top: 10, bottom: 272, xs, ys };
+    const f = { left: 66, right: 470, top: 10, bottom: 272, xs, ys };
     const sc = axes(svg, f, name(), "J", (x) => text(x, 3));
     const clip = (/** @type {number} */ y) => Math.max(f.top, Math.min(f.bottom, y));
     pieces(samples.map(([w, J]) => [sc.x(w), sc.y(J)])).forEach((points) =>

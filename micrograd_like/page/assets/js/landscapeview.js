@@ -52,8 +52,13 @@ export function startLandscape(data, math, text) {
       }
     });
     if (animation !== null) cancelAnimationFrame(animation);
-    const began = performance.now();
+    animation = null;
     const total = steps();
+    if (window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
+      frame = total; // no animation: the whole race at once
+      return draw();
+    }
+    const began = performance.now();
     const tick = (/** @type {number} */ now) => {
       frame = Math.max(0, Math.min(total, Math.round((total * (now - began)) / FRAMES_MS)));
       draw();
