@@ -9,7 +9,7 @@
   work from the keyboard and write the chapter into the hash.
 
 The browser, the pages and the checks for network requests and console errors are
-test_page_browser's fixtures.
+test_page_browser's fixtures (the browser: conftest.py's).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_page_browser import Opened, browser, open_page, pages  # noqa: F401  (pytest fixtures)
+from test_page_browser import Opened, open_page, pages  # noqa: F401  (pytest fixtures)
 
 from micrograd_like.descent import STEP_WORDS, descend, threshold
 from micrograd_like.example import build
