@@ -134,6 +134,7 @@ SLOTS = [
     "__MG_LEGEND__",
     "__MG_DATA__",
     "__MG_MATH__",
+    "__MG_CHAPTER_MATH__",
     "__MG_CONTROLLER__",
 ]
 

@@ -59,20 +59,6 @@ def _unavailable(why: str) -> None:
     pytest.skip(why)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable(HOW_TO)
-    if not Path(CHROMIUM).exists():
-        _unavailable(HOW_TO)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
 @dataclass
 class Opened:
     """A page in its own browser context, with what it asked the network for and what it logged."""

@@ -106,7 +106,7 @@ def test_the_file_is_self_contained_and_small(tmp_path: Path) -> None:
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", text)  # nothing fetched
     assert "@import" not in text and "url(" not in text.replace("url(#", "")
     # only the page's own scripts end a <script>: no "</script" inside the data or the code
-    assert text.count("<script") == text.count("</script>") == 3
+    assert text.count("<script") == text.count("</script>") == 4  # data, graph math, chapter math, controller
     assert "Backpropagation, step by step: the post's worked example" in text
     for name in ("w[1]11", "s[1]1", "z[1]1", "z[2]"):
         assert name in text
@@ -120,7 +120,7 @@ def test_labels_cannot_break_out_of_the_page() -> None:
     f = a * b
     f.label = "<!-- f"
     text = walkthrough_page(f, renderer="embedded").html
-    assert text.count("<script") == text.count("</script>") == 3
+    assert text.count("<script") == text.count("</script>") == 4  # data, graph math, chapter math, controller
     assert "<!-- f" not in text.split("<main>", 1)[1]
 
 
@@ -195,7 +195,7 @@ def test_template_slots_in_user_text_stay_text() -> None:
     assert f"<title>{html.escape('<' + text + '>')}</title>" in page.html
     assert f"<h1>{html.escape('<' + text + '>')}</h1>" in page.html
     assert f'<p class="mg-lede">{text}</p>' in page.html
-    assert page.html.count("<style>") == 1 and page.html.count("<script") == 3
+    assert page.html.count("<style>") == 1 and page.html.count("<script") == 4
     with pytest.raises(KeyError, match="slots"):
         fill_template("__MG_TITLE__ __MG_UNKNOWN__", {"__MG_TITLE__": "t"})
 

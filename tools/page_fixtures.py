@@ -9,7 +9,10 @@ Every expected number and message comes from Python itself, the oracle of the pa
 - `graphs`: per graph, the page's data (`graph_data`), its generated MG_MATH (`graph_script`), and
   cases: leaf values with what the engine gives for them, every value, gradient and backward step,
   or the message it raises (a failed check, an overflow, a gradient that is not finite);
-- per graph, `explain`: for each node, every path's local derivatives (explain.explain).
+- per graph, `explain`: for each node, every path's local derivatives (explain.explain);
+- `optim`: each optimizer of optim.py on random settings and gradients, the parameters after each
+  step, with `optimizers`, their keyword arguments' defaults; `step_kinds`: descent.step_kind's
+  answers, with `step_words`.
 
 tests/test_page_export.py checks that the committed file is current.
 """
@@ -25,8 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from micrograd_like import Value, backward_order, backward_steps, explain
-from micrograd_like.core.expr import parse_expression
-from micrograd_like.core.names import graph_names
+from micrograd_like.descent import STEP_WORDS, Step, step_kind
+from micrograd_like.example import build
+from micrograd_like.expr import parse_expression
+from micrograd_like.landscape import OPTIMIZERS, optimizer_options
+from micrograd_like.names import graph_names
 from micrograd_like.page.export import graph_data
 from micrograd_like.page.jsgen import graph_script, rule_ids
 from micrograd_like.page.worked import NAMING_NOTE
@@ -123,9 +129,89 @@ def graphs() -> list[dict[str, Any]]:
     return [worked, every_op, gradient, shared]
 
 
+def _random_options(name: str, rng: random.Random) -> dict[str, Any]:
+    """Random keyword arguments for optimizer `name`, every option exercised somewhere."""
+    wd = rng.choice([0.0, rng.uniform(0.0, 0.1)])
+    eps = 10 ** rng.uniform(-10, -4)
+    options: dict[str, Any]
+    if name == "SGD":
+        momentum = rng.choice([0.0, rng.uniform(0.0, 0.99)])
+        nesterov = momentum > 0 and rng.random() < 0.5
+        dampening = 0.0 if nesterov else rng.choice([0.0, rng.uniform(0.0, 1.0)])
+        options = {"momentum": momentum, "nesterov": nesterov, "dampening": dampening}
+    elif name == "Adagrad":
+        options = {
+            "lr_decay": rng.uniform(0, 0.5),
+            "initial_accumulator_value": rng.uniform(0, 1),
+            "eps": eps,
+        }
+    elif name == "RMSProp":
+        options = {
+            "alpha": rng.uniform(0.5, 0.999),
+            "eps": eps,
+            "momentum": rng.choice([0.0, rng.uniform(0, 0.9)]),
+            "centered": rng.random() < 0.5,
+        }
+    elif name == "Adadelta":
+        options = {"rho": rng.uniform(0.5, 0.99), "eps": eps}
+    else:
+        options = {"betas": [rng.uniform(0.5, 0.99), rng.uniform(0.9, 0.9999)], "eps": eps}
+        options["amsgrad"] = rng.random() < 0.5
+    return {"lr": 10 ** rng.uniform(-3, 0), "weight_decay": wd, **options}
+
+
+def optimizer_cases() -> list[dict[str, Any]]:
+    """optim.py's optimizers on random settings and random gradients: the parameters after each
+    step, for tests/js/optim.test.js."""
+    rng = random.Random(22)
+    cases = []
+    for name, cls in OPTIMIZERS.items():
+        for _ in range(5):
+            options = _random_options(name, rng)
+            start = [rng.uniform(-2, 2) for _ in range(3)]
+            params = [Value(x, f"p{i}", kind="parameter") for i, x in enumerate(start)]
+            opt = cls(params, **options)
+            grads, thetas = [], []
+            for _ in range(8):
+                g = [rng.uniform(-3, 3) for _ in params]
+                for p, gi in zip(params, g):
+                    p.grad = gi
+                opt.step()
+                grads.append(g)
+                thetas.append([p.data for p in params])
+            cases.append({"name": name, "options": options, "start": start, "grads": grads, "thetas": thetas})
+    return cases
+
+
+def step_kinds() -> list[list[Any]]:
+    """descent.step_kind on hand-picked and random points: [before, after, earlier or None, kind]."""
+    rng = random.Random(5)
+    points = [(1.0, -1.0), (0.5, 1.0), (1.0, 0.0), (2.0, -0.5), (0.9, 0.5), (0.8, -0.2)]
+    points += [(rng.uniform(0, 2), rng.choice([-1, 1]) * rng.uniform(0, 1)) for _ in range(30)]
+    cases = []
+    for _ in range(80):
+        a, b = rng.choice(points), rng.choice(points)
+        c = rng.choice([None, rng.choice(points)])
+        before, after = Step(0.0, *a), Step(0.0, *b)
+        earlier = None if c is None else Step(0.0, *c)
+        kind = step_kind(before, after, earlier)
+        cases.append([list(a), list(b), None if c is None else list(c), kind])
+    return cases
+
+
 def fixtures() -> str:
     text = json.dumps(
-        {"numbers": numbers(), "graphs": graphs()}, ensure_ascii=False, allow_nan=False, indent=1
+        {
+            "numbers": numbers(),
+            "graphs": graphs(),
+            "optimizers": {name: optimizer_options(name) for name in OPTIMIZERS},
+            "optim": optimizer_cases(),
+            "step_kinds": step_kinds(),
+            "step_words": STEP_WORDS,
+        },
+        ensure_ascii=False,
+        allow_nan=False,
+        indent=1,
     )
     return text + "\n"
 

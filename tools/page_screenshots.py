@@ -1,6 +1,6 @@
 """Take the docs' pictures of the walkthrough page with headless Chromium (Playwright), or check them.
 
-    python tools/page_screenshots.py            # write docs/page.png
+    python tools/page_screenshots.py            # write docs/page.png and docs/page_descent.png
     python tools/page_screenshots.py --check    # exit 1 when a picture is not of today's page
 
 Each picture is one scene: a page (built with the embedded renderer, so the same on every machine),
@@ -64,7 +64,19 @@ WORKED_EXAMPLE = Scene(
         "walkthrough.next(); walkthrough.prev()",  # brings the step's node back into view
     ),
 )
-SCENES = (WORKED_EXAMPLE,)
+# the "Gradient descent" chapter: y = 0.5 near the minimum of J(w[2]12), α = 4 between 1/J'' and
+# 2/J'': three steps that overshoot and oscillate; below, the optimizers' race from (1.6, 1.9)
+DESCENT = Scene(
+    "page_descent.png",
+    lambda: worked_example_page(renderer="embedded").html,
+    (
+        "walkthrough.chapters.show('descent')",
+        "walkthrough.descent.set({weight: 'w[2]12', target: 0.5, w: 0.7, lr: 4})",
+        "for (let k = 0; k < 3; k++) walkthrough.descent.step()",
+        "document.activeElement && document.activeElement.blur()",
+    ),
+)
+SCENES = (WORKED_EXAMPLE, DESCENT)
 
 
 def stamped_digest(path: Path) -> str | None:

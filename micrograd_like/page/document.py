@@ -25,6 +25,7 @@ from ..show.render import Renderer, render_svg
 from ..show.viz import DEFAULT_MAX_NODES, draw_dot
 from ..util.files import write_text
 from .bundle import controller
+from .chapters import descent_part, landscape_part
 from .export import PICTURE_DIGITS, copy_graph, graph_data
 from .jsgen import graph_script, rule_ids
 from .svg import mark_up
@@ -121,6 +122,8 @@ def walkthrough_page(
         choice = f'<label class="mg-check">layout <select id="mg-layout">{options}</select></label>'
     names = graph_names(order)
     script = graph_script(order, names, rule_ids(order))
+    data["descent"], descent_script = descent_part(order)  # the "Gradient descent" chapter
+    data["landscape"], landscape_script = landscape_part()
     from ..util.version import VERSION as __version__
 
     parts = {
@@ -133,6 +136,7 @@ def walkthrough_page(
         "__MG_LEGEND__": _legend(data),
         "__MG_DATA__": _json(data),
         "__MG_MATH__": script,
+        "__MG_CHAPTER_MATH__": descent_script + landscape_script,
         "__MG_CONTROLLER__": controller(),
     }
     return WalkthroughPage(fill_template(asset("page.html"), parts), data)

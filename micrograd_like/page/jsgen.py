@@ -92,8 +92,18 @@ def _inputs(rule: Rule, node: Value, operands: dict[Value, str]) -> dict[str, st
     return {x: operands[p] for x, p in zip(rule.inputs, node.parents)}
 
 
-def graph_script(order: Sequence[Value], names: Names, rules: dict[int, int]) -> str:
-    """JavaScript defining `MG_MATH = {size, forward, backward}` for the graph `order`."""
+def graph_script(
+    order: Sequence[Value],
+    names: Names,
+    rules: dict[int, int],
+    *,
+    name: str = "MG_MATH",
+    backward: bool = True,
+) -> str:
+    """JavaScript defining `<name> = {size, forward, backward}` for the graph `order` (`name` a
+    JavaScript identifier the page chooses; backward=False: the forward pass alone)."""
+    if not name.isidentifier() or not name.isascii():
+        raise ValueError(f"not a JavaScript variable name: {name!r}")
     index = {node: i for i, node in enumerate(order)}
     code = js_operands(order)
     text = names.text
@@ -103,7 +113,7 @@ def graph_script(order: Sequence[Value], names: Names, rules: dict[int, int]) ->
         "// each op's math is its rule's own expression rendered by mathexpr.to_js, and its checks are",
         "// the engine's. Node i is the picture's n<i>: n0 is the root, then backward order.",
         '"use strict";',
-        "var MG_MATH = {",
+        f"var {name} = {{",
         f"  size: {len(order)},",
         "  // Every value, parents first, from the leaves' values ($leaf[i] for leaf node i).",
         "  forward: function ($leaf, $fail, $overflow) {",
@@ -125,6 +135,8 @@ def graph_script(order: Sequence[Value], names: Names, rules: dict[int, int]) ->
         # the engine's test: inf - inf and nan - nan are nan, a finite x - x is 0
         lines.append(f"    if ({out} - {out} !== 0) $overflow({i}, {out}, [{given}]);")
     lines.append(f"    return [{', '.join(code[node] for node in order)}];")
+    if not backward:
+        return "\n".join([*lines, "  },", "};", ""])
     lines += [
         "  },",
         "  // backprop._chain_rule for this graph: nodes in backward order, parent.grad += local · upstream.",

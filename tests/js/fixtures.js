@@ -46,6 +46,27 @@ export const graphs = raw.graphs.map((/** @type {any} */ g) => ({
   math: new Function(g.math + "\nreturn MG_MATH;")(),
 }));
 
+/** @type {Record<string, Record<string, number | boolean | number[]>>} optimizer_options per class */
+export const optimizers = raw.optimizers;
+
+/**
+ * @typedef {object} OptimCase  an optimizer of optim.py on random settings and gradients
+ * @property {string} name
+ * @property {Record<string, number | boolean | number[]>} options
+ * @property {number[]} start
+ * @property {number[][]} grads  per step
+ * @property {number[][]} thetas  the parameters after each step
+ */
+
+/** @type {OptimCase[]} */
+export const optimCases = raw.optim;
+
+/** @type {Array<[[number, number], [number, number], [number, number] | null, string]>} [J, slope]s and the kind */
+export const stepKinds = raw.step_kinds;
+
+/** @type {Record<string, string>} descent.STEP_WORDS */
+export const stepWords = raw.step_words;
+
 /** @param {string} name */
 export function graph(name) {
   const found = graphs.find((g) => g.name === name);

@@ -4,10 +4,12 @@
  * prev, reset, end, update, explain, ...). The numbers come from compute.js, the words from
  * narrative.js and explain.js, the drawing from views.js. */
 
+import * as chapters from "./chapters.js";
 import { compute } from "./compute.js";
 import { buildControls } from "./controls.js";
 import { explainPaths, explainStory } from "./explain.js";
 import { fmt, numberText, parseNumber, repr } from "./format.js";
+import { startGradientDescent } from "./gdchapter.js";
 import { edgeOf, editableLeaves, known, parameterLeaves, stateKeys } from "./graph.js";
 import { h } from "./markup.js";
 import { panelStory, stepStory } from "./narrative.js";
@@ -480,8 +482,13 @@ if ("error" in first) {
   views.buildTable(byId("mg-all"), DATA);
   selfCheck();
   render();
-  zoom.apply(Math.min(1.25, Math.max(zoom.fit(), 0.72)), false);
-  zoom.follow(0);
+  chapters.startChapters();
+  const fit = () => {
+    zoom.apply(Math.min(1.25, Math.max(zoom.fit(), 0.72)), false);
+    zoom.follow(0);
+  };
+  if (chapters.current() === "backprop") fit();
+  else document.addEventListener("mg-chapter", fit, { once: true }); // the picture is measured when shown
   /** @type {any} */ (window).walkthrough = {
     state,
     set,
@@ -510,6 +517,8 @@ if ("error" in first) {
     format: (x, p) => fmt(x, p || DATA.constants.text_digits),
     repr,
     data: DATA,
+    chapters: { current: chapters.current, show: chapters.show },
+    ...startGradientDescent(DATA, MATH, text),
   };
 }
 

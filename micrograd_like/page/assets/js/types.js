@@ -54,6 +54,30 @@
  * @property {Array<[number, number, Array<[number, number, number]>]>} steps  the engine's steps
  * @property {{values: number[], grads: number[]}} reference  the engine's numbers
  * @property {Constants} constants
+ * @property {DescentData} descent  the "Gradient descent" chapter (micrograd_like/page/chapters.py)
+ * @property {LandscapeData} landscape
+ */
+
+/**
+ * @typedef {object} DescentData  J along one weight
+ * @property {string[]} weights  the weights' names
+ * @property {number[]} indices  their nodes
+ * @property {number} weight  the one chosen first (index into weights)
+ * @property {Array<number[] | null>} curvature_leaves  per weight, per node of its J'' graph: the leaf it reads, or -1
+ * @property {number | null} target  the node of the target y, if the graph has one
+ * @property {Record<string, string>} step_words  descent.STEP_WORDS
+ * @property {Array<{label: string, target: number, w: number, lr: number}>} presets
+ */
+
+/**
+ * @typedef {object} LandscapeData  the post's landscape J(θ1, θ2) and the optimizers' race
+ * @property {string} formula  landscape.FORMULA
+ * @property {number} t1  the node of θ1 in MG_LANDSCAPE
+ * @property {number} t2
+ * @property {{global: number[], local: number[], saddle: number[]}} minima
+ * @property {Record<string, Record<string, number | boolean | number[]>>} optimizers  class name -> keyword defaults
+ * @property {Array<[string, string, Record<string, number | boolean | number[]>]>} racers  label, class, options
+ * @property {number[]} start
  */
 
 /** @typedef {[number, number, number]} EdgeStep  local, contribution, the parent's grad after */

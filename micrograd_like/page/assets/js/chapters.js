@@ -1,0 +1,89 @@
+// @ts-check
+/* The page's chapters: a tab list (WAI-ARIA tabs: arrow keys, Home and End move between the tabs,
+ * Tab goes into the chapter) and the chapter's name in the URL hash, "#chapter=descent". The page
+ * opens on the chapter the hash names, else on the one marked data-default.
+ *
+ *   current()       the chapter shown ("descent", "backprop")
+ *   show(name)      show it (and write it into the hash); false for an unknown name
+ *   "mg-chapter"    the event on document after a chapter is shown, detail {chapter} */
+
+const KEY = "chapter";
+
+/** @returns {HTMLElement[]} */
+function tabs() {
+  return Array.from(document.querySelectorAll('[role="tab"][data-chapter]'));
+}
+
+/** The chapter a hash names ("#chapter=descent&x=1" -> "descent"), or null.
+ * @param {string} hash */
+export function chapterInHash(hash) {
+  return new URLSearchParams(hash.replace(/^#/, "")).get(KEY);
+}
+
+/** The hash with the chapter set, every other entry kept.
+ * @param {string} hash @param {string} name */
+export function hashWithChapter(hash, name) {
+  const params = new URLSearchParams(hash.replace(/^#/, ""));
+  params.set(KEY, name);
+  return "#" + params.toString();
+}
+
+let shown = "";
+
+export function current() {
+  return shown;
+}
+
+/** Show chapter `name`; false (nothing changes) when there is no such chapter.
+ * @param {string} name @param {{focus?: boolean, hash?: boolean}} [how] */
+export function show(name, how) {
+  const all = tabs();
+  const tab = all.find((t) => t.dataset.chapter === name);
+  if (!tab) return false;
+  all.forEach((t) => {
+    const on = t === tab;
+    t.setAttribute("aria-selected", String(on));
+    t.tabIndex = on ? 0 : -1;
+    const panel = document.getElementById(t.getAttribute("aria-controls") || "");
+    if (panel) panel.hidden = !on;
+  });
+  if (how && how.focus) tab.focus();
+  const changed = shown !== name;
+  shown = name;
+  if (!how || how.hash !== false) writeHash(name);
+  if (changed) document.dispatchEvent(new CustomEvent("mg-chapter", { detail: { chapter: name } }));
+  return true;
+}
+
+/** @param {string} name */
+function writeHash(name) {
+  if (chapterInHash(location.hash) === name) return;
+  try {
+    history.replaceState(null, "", hashWithChapter(location.hash, name));
+  } catch {
+    // a page shown from srcdoc (a notebook's frame) has no URL of its own to write to
+  }
+}
+
+/** Wire the tabs and open the chapter the hash names (else the default). */
+export function startChapters() {
+  const all = tabs();
+  all.forEach((tab, i) => {
+    tab.addEventListener("click", () => show(tab.dataset.chapter || ""));
+    tab.addEventListener("keydown", (event) => {
+      const moves = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: all.length - 1 };
+      const to = /** @type {Record<string, number>} */ (moves)[event.key];
+      if (to === undefined) return;
+      event.preventDefault();
+      event.stopPropagation(); // the worked example's ← → keys step the backward pass
+      show(all[(to + all.length) % all.length].dataset.chapter || "", { focus: true });
+    });
+  });
+  const fallback = all.find((t) => t.dataset.default !== undefined) || all[0];
+  const named = chapterInHash(location.hash);
+  if (!named || !show(named, { hash: false })) show(fallback.dataset.chapter || "", { hash: false });
+  window.addEventListener("hashchange", () => {
+    const again = chapterInHash(location.hash);
+    if (again && again !== shown) show(again, { hash: false });
+  });
+}

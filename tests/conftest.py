@@ -1,0 +1,28 @@
+"""Fixtures shared by the browser tests (test_page_browser.py, test_page_descent.py): one Chromium
+for the session, since Playwright's sync API runs one event loop per thread."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from test_page_browser import ARGS, CHROMIUM, HOW_TO, _unavailable
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable(HOW_TO)
+    if not Path(CHROMIUM).exists():
+        _unavailable(HOW_TO)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
