@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 DEMO   := $(VENV)/.demo-installed
 DEV    := $(VENV)/.dev-installed
 
-.PHONY: demo test quick lint typecheck pytest bench lab notebooks clean js-lint js-test
+.PHONY: demo test quick lint typecheck pytest bench lab notebooks generate clean js-lint js-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,10 +65,16 @@ bench: $(DEV)
 	$(BIN)/python benchmarks/bench_compile.py
 	$(BIN)/python benchmarks/bench_pythons.py
 
-# JupyterLab in the project's venv, to open the notebooks
+# JupyterLab in the project's venv, to open the notebooks (as root, e.g. in a container, Jupyter
+# refuses to start without --allow-root)
+ROOT_FLAG = $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(DEV)
 	$(BIN)/python -m pip install --quiet jupyterlab
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/
+
+# rewrite micrograd_like/operators.py (Value's operator methods) from the rule table in rules.py
+generate: $(DEMO)
+	$(BIN)/python tools/generate_operators.py
 
 notebooks: $(DEV)
 	$(BIN)/python tools/execute_notebooks.py --in-place --figures docs notebooks/*.ipynb

@@ -6,10 +6,12 @@
 >>> y.backward()
 >>> round(x.grad, 6)
 0.839949
+
+The namespace holds the public API only (`__all__`, which `dir()` lists); the submodules
+(`micrograd_like.data`, `.nn`, `.optim`, `.train`, ...) are imported by name.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .backprop import BackwardError, BackwardStep, Edge, backward, backward_order, backward_steps
 from .engine import Value, apply, is_recording, no_grad
@@ -17,6 +19,7 @@ from .explain import Explanation, count_paths, explain
 from .expr import parse_expression
 from .gradcheck import GradcheckError, gradcheck
 from .higher import grad, hessian
+from .network_view import draw_network
 from .nn import MLP, Layer, ModelFileError, Module, Neuron
 from .optim import PRESETS, SGD, Adadelta, Adagrad, Adam, DivergenceError, RMSProp
 from .render import render  # the function: `render(draw_dot(y), "y.svg")` (the module stays importable)
@@ -41,12 +44,18 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in _LAZY:
+        import importlib  # here, not at the top: the package's namespace holds its API only
+
         value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value  # found once, then a plain attribute
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*__all__, "__version__"])
 
 
 __all__ = [
@@ -82,6 +91,7 @@ __all__ = [
     "compile_graph",
     "count_paths",
     "draw_dot",
+    "draw_network",
     "explain",
     "fit",
     "grad",
@@ -96,3 +106,5 @@ __all__ = [
     "write_frames",
 ]
 __version__ = "0.1.0"
+
+del TYPE_CHECKING  # needed only above, by the type checker

@@ -3,7 +3,8 @@
 Each subcommand lives in `micrograd_like.commands.<name>` with a `register(subparsers)` function.
 Bad arguments end with a one-line error on stderr and exit code 2, never a traceback; so do
 argparse's own complaints (unknown flags, values that do not parse). Output that cannot be
-written (a full disk) is a one-line error with exit code 1.
+written (a full disk, stdout closed with >&-) is a one-line error with exit code 1, as `cat` does;
+a reader that leaves early (`| head -1`) ends the command silently, with cat's status 141.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 from .commands import UsageError, example, explain, graph, html, train
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,6 +28,11 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        """argparse drops the error of a failed write (--help into a closed pipe); let main see it."""
+        if message:
+            (file or sys.stderr).write(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,40 +53,72 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     _no_missing_streams()
     parser = build_parser()
-    args, extra = parser.parse_known_args(argv)  # argparse itself exits 2 on bad flags
-    if extra:
-        args.command_parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    prog = parser.prog
     try:
+        try:
+            args, extra = parser.parse_known_args(argv)  # argparse itself exits 2 on bad flags
+        except SystemExit:  # --help, --version or a bad flag: the text is out; make sure it was written
+            sys.stdout.flush()
+            raise
+        prog = f"{parser.prog} {args.command}"
+        if extra:
+            args.command_parser.error(f"unrecognized arguments: {' '.join(extra)}")
         code = int(args.run(args) or 0)
         sys.stdout.flush()  # a full disk shows up here, where it is handled, not at exit
         return code
     except UsageError as error:
-        _say(f"micrograd-like {args.command}: error: {error}")
+        _say(f"{prog}: error: {error}")
+        _settle_stdout()
         return 2
-    except BrokenPipeError:  # `micrograd-like example | head`: the reader left; not an error
+    except BrokenPipeError:  # `micrograd-like example | head -1`: the reader left
         _discard_stdout()
-        return 0
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         _say("")
         return 130
-    except OSError as error:  # the output could not be written: a full disk, a vanished terminal
+    except OSError as error:  # the output could not be written: a full disk, a closed stdout
         _discard_stdout()
         where = f"cannot write {error.filename}" if error.filename else "cannot write the output"
-        _say(f"micrograd-like {args.command}: error: {where}: {error.strerror or error}")
+        _say(f"{prog}: error: {where}: {error.strerror or error}")
         return 1
 
 
+# What `cat big.txt | head -1` gives cat: the reader left, so the writer stops silently with the
+# status of a process ended by SIGPIPE (128 + 13), which `set -o pipefail` scripts can see.
+EXIT_BROKEN_PIPE = 128 + 13
+
+
 def _no_missing_streams() -> None:
-    """Started with >&- or 2>&-, Python has no sys.stdout/stderr: print(file=None) would then write
-    the messages meant for stderr into stdout. Send whatever has no stream to /dev/null instead."""
-    for name in ("stdout", "stderr"):
-        if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 (lives as long as the process)
+    """Started with >&- or 2>&-, Python has no sys.stdout/stderr (None): print(file=None) would then
+    write the messages meant for stderr into stdout. A closed stderr becomes /dev/null (nothing left
+    to tell). A closed stdout becomes /dev/null opened read-only: writing there fails with EBADF,
+    just as writing to the closed descriptor would, so output that cannot go anywhere is reported
+    (exit code 1), as `cat` reports it. Either way the descriptor is taken, so no file opened later
+    gets number 1 or 2 and receives what a child process writes to its stdout or stderr."""
+    for fd, name, mode in ((1, "stdout", os.O_RDONLY), (2, "stderr", os.O_WRONLY)):
+        if getattr(sys, name) is not None:
+            continue
+        with contextlib.suppress(OSError):
+            os.fstat(fd)
+            continue  # the descriptor is open after all
+        devnull = os.open(os.devnull, mode)
+        if devnull != fd:
+            os.dup2(devnull, fd)
+            os.close(devnull)
+        setattr(sys, name, open(fd, "w", encoding="utf-8", closefd=False))  # noqa: SIM115 (lives as long as the process)
 
 
 def _say(line: str) -> None:
     with contextlib.suppress(OSError, ValueError):  # stderr is gone too: nothing left to tell
         print(line, file=sys.stderr)
+
+
+def _settle_stdout() -> None:
+    """Flush what a failed command printed; if even that cannot be written, drop it."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        _discard_stdout()
 
 
 def _discard_stdout() -> None:

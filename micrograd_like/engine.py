@@ -10,8 +10,9 @@ needs them, which keeps a node to six slots.
     >>> c.data, a.grad, b.grad
     (-4.0, -2.0, 2.0)
 
-The operator methods are written by a small factory from each rule's forward math (`rules.py`),
-once at import: one Python frame per op, with the rule's checks inline.
+The operators and functions (`a * b`, `x.tanh()`, ...) are in `operators.py`, which
+`tools/generate_operators.py` writes from the rule table (`rules.py`): one plain method per op, with
+the rule's checks inline and its formula and derivatives in the docstring. `Value` inherits them.
 """
 
 from __future__ import annotations
@@ -20,22 +21,25 @@ import contextvars
 import math
 import numbers
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from . import rules
+from . import operators
 from .backprop import ZERO as _ZERO
 from .backprop import backward as _backward
 from .backprop import backward_order
-from .rules import CONSTANT, INPUT, LEAF_KINDS, LeafKind, Rule, fail_not_finite, forward_lines
+from .operators import Operators
+from .rules import CONSTANT, INPUT, LEAF_KINDS, LeafKind, Rule
 
 Number = int | float
 
 # Recording is per thread and per async task (a context variable, like torch.no_grad). Ops read
 # the variable only while some `no_grad()` block is open anywhere: the common case costs nothing.
 _recording: contextvars.ContextVar[bool] = contextvars.ContextVar("micrograd_like_recording", default=True)
-_no_grad_blocks = 0  # open no_grad() blocks in all threads together
+# one entry per open no_grad() block in all threads together: a list, so that operators.py reads the
+# same object engine.py changes
+_open_no_grad_blocks: list[None] = []
 _blocks_lock = threading.Lock()
 
 
@@ -50,9 +54,8 @@ def no_grad() -> Iterator[None]:
     >>> y.parents
     ()
     """
-    global _no_grad_blocks
     with _blocks_lock:
-        _no_grad_blocks += 1
+        _open_no_grad_blocks.append(None)
     token = _recording.set(False)
     try:
         yield
@@ -62,7 +65,7 @@ def no_grad() -> Iterator[None]:
         except ValueError:  # left in another context than it was entered in: restore by value
             _recording.set(True if token.old_value is contextvars.Token.MISSING else token.old_value)
         with _blocks_lock:
-            _no_grad_blocks -= 1
+            _open_no_grad_blocks.pop()
 
 
 def is_recording() -> bool:
@@ -92,8 +95,13 @@ def _as_float(data: object, what: str = "Value") -> float:
     return number
 
 
-class Value:
-    """A scalar that records how it was computed, so `backward()` can find every gradient."""
+class Value(Operators):
+    """A scalar that records how it was computed, so `backward()` can find every gradient.
+
+    Its operators and functions (`+ - * / **`, unary `-`, `exp log tanh sigmoid relu`) come from
+    `Operators` in operators.py, generated from the rule table: read an op's code there, and its
+    forward formula and derivatives in its docstring (`help(Value.tanh)`).
+    """
 
     # Two parent slots instead of a tuple: every op has one or two inputs, and one object per node
     # instead of two halves the memory and what Python's cycle collector has to walk.
@@ -194,71 +202,14 @@ class Value:
         _being_pickled.update(id(node) for node in below if node._a is not None)
         return (_restore_after, (below, *fields))
 
-    # --- arithmetic: made by `_binary_method` / `_unary_method` below --------------------------
-
-    def __add__(self, other: Value | Number) -> Value:
-        raise NotImplementedError  # made by the factory below
-
-    def __radd__(self, other: Number) -> Value:
-        raise NotImplementedError  # made by the factory below
-
-    def __sub__(self, other: Value | Number) -> Value:
-        raise NotImplementedError  # made by the factory below
-
-    def __rsub__(self, other: Number) -> Value:
-        raise NotImplementedError  # made by the factory below
-
-    def __mul__(self, other: Value | Number) -> Value:
-        raise NotImplementedError  # made by the factory below
-
-    def __rmul__(self, other: Number) -> Value:
-        raise NotImplementedError  # made by the factory below
-
-    def __truediv__(self, other: Value | Number) -> Value:
-        raise NotImplementedError  # made by the factory below
-
-    def __rtruediv__(self, other: Number) -> Value:
-        raise NotImplementedError  # made by the factory below
-
-    def __neg__(self) -> Value:
-        raise NotImplementedError  # made by the factory below
-
-    def __pow__(self, exponent: Value | Number) -> Value:
-        if isinstance(exponent, Value):
-            return _pow_value(self, exponent)
-        return apply(rules.power(_as_float(exponent, "the exponent of **")), self)
-
-    def __rpow__(self, base: Number) -> Value:
-        return _pow_value(_constant(base, "**"), self)
+    # --- +x: no op and no node (the other operators are in operators.py) ------------------------
 
     def __pos__(self) -> Value:
+        """+x is x itself."""
         return self
-
-    # --- functions ----------------------------------------------------------------------------
-
-    def exp(self) -> Value:
-        """e ** self."""
-        raise NotImplementedError  # made by the factory below
-
-    def log(self) -> Value:
-        """The natural logarithm (a ValueError for an input <= 0)."""
-        raise NotImplementedError
-
-    def tanh(self) -> Value:
-        raise NotImplementedError
-
-    def sigmoid(self) -> Value:
-        """σ(x) = 1 / (1 + e^-x)."""
-        raise NotImplementedError
-
-    def relu(self) -> Value:
-        """max(x, 0); its derivative is 1 for x > 0, else 0."""
-        raise NotImplementedError
 
 
 _new_value = object.__new__
-_inf = math.inf
-_fail_not_finite = fail_not_finite
 # ids of interior nodes listed ahead of the node that pickles them. An id can stay behind (its node
 # was already in the memo, so it never asked): harmless, it only makes that node's pickle shallow.
 _being_pickled: set[int] = set()
@@ -304,72 +255,18 @@ def apply(rule: Rule, *parents: Value) -> Value:
     if len(parents) != len(rule.inputs) or not all(isinstance(p, Value) for p in parents):
         raise TypeError(f"{rule.name} takes {len(rule.inputs)} Value(s), got {parents!r}")
     data = rule.forward(*[p.data for p in parents])
-    if _no_grad_blocks and not _recording.get():
+    if _open_no_grad_blocks and not _recording.get():
         return _node(data, INPUT, None, None)
     return _node(data, rule, parents[0], parents[1] if len(parents) == 2 else None)
 
 
-def _pow_value(base: Value, exponent: Value) -> Value:
-    return apply(rules.POW, base, exponent)
-
-
-# --- the operator factory ---------------------------------------------------------------------------
-
-_MAKE_NODE = [
-    "out = _new_value(Value)",
-    "out.data = data",
-    "out.grad = _ZERO",
-    'out.label = ""',
-    "if _no_grad_blocks and not _recording.get():  # no_grad(): the result is a plain leaf",
-    "    out._op = INPUT",
-    "    out._a = out._b = None",
-    "else:",
-    "    out._op = _RULE",
-    "    out._a = {first}",
-    "    out._b = {second}",
-    "return out",
-]
-
-
-def _method(rule: Rule, name: str, head: list[str], first: str, second: str) -> Callable[..., Value]:
-    """Compile one operator method from the rule's checked forward lines (see rules.forward_lines)."""
-    body = [*head, *forward_lines(rule), *(line.format(first=first, second=second) for line in _MAKE_NODE)]
-    inner = "\n".join("        " + line for line in body)
-    params = "self" if second == "None" else "self, other"
-    source = f"def make(_RULE):\n    def {name}({params}):\n{inner}\n    return {name}"
-    scope: dict[str, Any] = {}
-    exec(compile(source, f"<engine {name}>", "exec"), globals(), scope)
-    method: Callable[..., Value] = scope["make"](rule)
-    method.__qualname__ = f"Value.{name}"
-    method.__doc__ = getattr(Value, name).__doc__
-    return method
-
-
-def _binary_method(rule: Rule, name: str, symbol: str, *, reflected: bool = False) -> Callable[..., Value]:
-    """`self <symbol> other` (or `other <symbol> self`), a plain number on the other side wrapped."""
-    first, second = ("other", "self") if reflected else ("self", "other")
-    head = [
-        "if not isinstance(other, Value):",
-        f"    other = _constant(other, {symbol!r})",
-        f"a = {first}.data",
-        f"b = {second}.data",
-    ]
-    return _method(rule, name, head, first, second)
-
-
-def _unary_method(rule: Rule, name: str) -> Callable[..., Value]:
-    return _method(rule, name, ["a = self.data"], "self", "None")
-
-
-for _name, _rule, _symbol in [
-    ("add", rules.ADD, "+"),
-    ("sub", rules.SUB, "-"),
-    ("mul", rules.MUL, "*"),
-    ("truediv", rules.DIV, "/"),
-]:
-    setattr(Value, f"__{_name}__", _binary_method(_rule, f"__{_name}__", _symbol))
-    setattr(Value, f"__r{_name}__", _binary_method(_rule, f"__r{_name}__", _symbol, reflected=True))
-Value.__neg__ = _unary_method(rules.NEG, "__neg__")  # type: ignore[method-assign]
-for _name in ("exp", "log", "tanh", "sigmoid", "relu"):
-    setattr(Value, _name, _unary_method(rules.RULES[_name], _name))
-del _name, _rule, _symbol
+# operators.py's methods name these, which exist only now (it imports them for type checkers alone:
+# at run time that import would be circular), so they are handed over here, once.
+vars(operators).update(
+    Value=Value,
+    _constant=_constant,
+    _as_float=_as_float,
+    apply=apply,
+    _open_no_grad_blocks=_open_no_grad_blocks,
+    _recording=_recording,
+)

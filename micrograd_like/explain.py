@@ -27,6 +27,7 @@ or `t1` (defined below the text) when that is long.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -198,8 +199,16 @@ def explain(
     param_name = names[param] if param in names else graph_names([param]).text[param]
     used = {n for term in terms for fac in term.factors for n in (names[fac.top], names[fac.bottom])}
     used |= {names[root], param_name}
+    # a stand-in shown inside an expression (`a·b+t3`), or inside another's meaning, is used too
+    used |= {word for name in used for word in _WORD.findall(name)}
+    for n in reversed(legend):  # computing order: a stand-in's meaning names only earlier ones
+        if n in used:
+            used.update(_WORD.findall(legend[n]))
     shown = tuple(f"{n} = {legend[n]}" for n in legend if n in used)
     return Explanation(root, param, names[root], param_name, terms, total, shown, digits)
+
+
+_WORD = re.compile(r"[\w\[\]]+")  # a name inside an expression's text: t3, input1, w[2]12
 
 
 def _node_or_outside(root: Value, param: Value | str, what: str = "explain") -> Value:

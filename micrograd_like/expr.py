@@ -15,6 +15,9 @@ becomes the engine op it names, so the graph is exactly what was written.
 Every name becomes one leaf (used twice, it is one node with two edges) whose label is the
 name, of kind "parameter" unless `kind` says otherwise. A name with no value, an unknown
 function or any other syntax is an `ExpressionError` that says what is allowed.
+
+Names are read as Python reads identifiers, NFKC-normalised (`normal_name`): `𝐚`, `ａ` and `a`
+are one name, in the expression and in the values alike.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from __future__ import annotations
 import ast
 import difflib
 import math
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .engine import Value
+from .messages import clip, some
 from .rules import RULES
 
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
@@ -60,6 +65,16 @@ def allowed() -> str:
     return "numbers, names, + - * / **, unary -, and " + ", ".join(f"{f}(x)" for f in FUNCTIONS)
 
 
+def normal_name(name: str) -> str:
+    """The name as the parser reads it: an identifier NFKC-normalised as Python does (`𝐚`, `ａ`
+    -> `a`, `ﬁ` -> `fi`); anything else as it is (`w[2]12`, `a²` name nodes, not identifiers).
+
+    >>> normal_name("𝐚"), normal_name("ﬁx"), normal_name("a²")
+    ('a', 'fix', 'a²')
+    """
+    return unicodedata.normalize("NFKC", name) if name.isidentifier() else name
+
+
 def names_in(text: str) -> list[str]:
     """The variable names of `text`, in order of first appearance (raises on bad syntax).
 
@@ -82,23 +97,26 @@ def parse_values(items: Iterable[str]) -> dict[str, float]:
     {'a': 2.0, 'b': -3.5}
 
     An ExpressionError names an item that is not NAME=VALUE, a name that is not an identifier
-    and a value that is not a finite number.
+    and a value that is not a finite number. Names are normalised as the parser reads them
+    (`normal_name`): `𝐚=2` gives a value to the `𝐚` (that is, `a`) of an expression.
     """
     values: dict[str, float] = {}
     for item in items:
         name, sep, text = item.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise ExpressionError(f"{item!r} is not NAME=VALUE (e.g. a=2)")
+            raise ExpressionError(f"{clip(item)} is not NAME=VALUE (e.g. a=2)")
         if not name.isidentifier():
-            raise ExpressionError(f"{item!r}: {name!r} is not a name (letters, digits and _, e.g. a or x1)")
+            raise ExpressionError(
+                f"{clip(item)}: {clip(name)} is not a name (letters, digits and _, e.g. a or x1)"
+            )
         try:
             number = float(text)
         except ValueError:
-            raise ExpressionError(f"{item!r}: {text.strip()!r} is not a number") from None
+            raise ExpressionError(f"{clip(item)}: {clip(text.strip())} is not a number") from None
         if not math.isfinite(number):
-            raise ExpressionError(f"{item!r}: {name} must be a finite number, got {number!r}")
-        values[name] = number
+            raise ExpressionError(f"{clip(item)}: {some([name])} must be a finite number, got {number!r}")
+        values[normal_name(name)] = number
     return values
 
 
@@ -112,23 +130,33 @@ def parse_expression(
     """The graph of `text` with each name's leaf holding `values[name]`; the root is labelled `label`.
 
     An ExpressionError names an unknown function or syntax, a name without a value (listing
-    the names that have one) and a value name the expression does not use. Bad math (log of
-    0, division by 0) raises the engine's own error, which names the op.
+    the names that have one), a value name the expression does not use and a function's name
+    used as a name. The names of `values` are read as the parser reads names (`normal_name`;
+    of two that read the same, the later wins). Bad math (log of 0, division by 0) raises the
+    engine's own error, which names the op. Every message stays one short line: lists name a
+    few items and count the rest.
     """
     tree = _parse(text)
     names = names_in(text)
+    values = {normal_name(name): value for name, value in values.items()}
     missing = [n for n in names if n not in values]
     if missing:
-        given = ", ".join(sorted(values)) or "none"
         raise ExpressionError(
-            f"{_quote(text)}: no value for {', '.join(missing)} (give each name a number, e.g. "
-            f"{missing[0]}=1.0; values given: {given})"
+            f"{_quote(text)}: no value for {some(missing)} (give each name a number, e.g. "
+            f"{some(missing[:1])}=1.0; values given: {some(sorted(values)) or 'none'})"
+        )
+    functions = [n for n in values if n in FUNCTIONS]
+    if functions:
+        raise ExpressionError(
+            f"{_quote(text)}: {some(functions)} {'is a function' if len(functions) == 1 else 'are functions'}"
+            f", not {'a name' if len(functions) == 1 else 'names'} to give a value (call it, e.g. "
+            f"{functions[0]}(x); the expression's names: {some(names) or 'none'})"
         )
     unused = [n for n in values if n not in names]
     if unused:
         raise ExpressionError(
-            f"{_quote(text)}: {', '.join(unused)} {'is' if len(unused) == 1 else 'are'} not in the "
-            f"expression (its names: {', '.join(names) or 'none'})"
+            f"{_quote(text)}: {some(unused)} {'is' if len(unused) == 1 else 'are'} not in the "
+            f"expression (its names: {some(names) or 'none'})"
         )
     leaves = {name: Value(values[name], name, kind=kind) for name in names}
     root = _build(tree.body, text, leaves)
@@ -165,6 +193,7 @@ def _parse(text: str) -> ast.Expression:
 
 def _check(node: ast.AST, text: str) -> None:
     """Refuse anything outside the whitelist, before building anything."""
+    called = {id(sub.func) for sub in ast.walk(node) if isinstance(sub, ast.Call)}
     for sub in ast.walk(node):
         if isinstance(sub, (ast.Expression, ast.Load, ast.operator, ast.unaryop)):
             continue
@@ -172,7 +201,9 @@ def _check(node: ast.AST, text: str) -> None:
             continue
         if isinstance(sub, ast.Name):
             if not sub.id.isidentifier() or sub.id.startswith("__"):
-                raise ExpressionError(f"{_quote(text)}: {sub.id!r} is not allowed as a name")
+                raise ExpressionError(f"{_quote(text)}: {clip(sub.id)} is not allowed as a name")
+            if sub.id in FUNCTIONS and id(sub) not in called:  # `exp*2`, `tanh(tanh)`
+                raise ExpressionError(f"{_quote(text)}: {sub.id} is a function; call it, e.g. {sub.id}(x)")
             continue
         if isinstance(sub, ast.BinOp) and type(sub.op) in _OPERATORS:
             continue
@@ -185,13 +216,13 @@ def _check(node: ast.AST, text: str) -> None:
                 close = difflib.get_close_matches(name, list(FUNCTIONS), n=1)
                 hint = f" (did you mean {close[0]}?)" if close else ""
                 raise ExpressionError(
-                    f"{_quote(text)}: unknown function {name!r}{hint}; allowed: {allowed()}"
+                    f"{_quote(text)}: unknown function {clip(name)}{hint}; allowed: {allowed()}"
                 )
             if len(sub.args) != 1 or sub.keywords:
                 raise ExpressionError(f"{_quote(text)}: {name}() takes exactly one argument")
             continue
         what = ast.unparse(sub) if hasattr(ast, "unparse") else type(sub).__name__
-        raise ExpressionError(f"{_quote(text)}: {what!r} is not allowed; allowed: {allowed()}")
+        raise ExpressionError(f"{_quote(text)}: {clip(what)} is not allowed; allowed: {allowed()}")
 
 
 def _build(node: ast.AST, text: str, leaves: dict[str, Value]) -> Value:
@@ -206,9 +237,7 @@ def _build(node: ast.AST, text: str, leaves: dict[str, Value]) -> Value:
         if not math.isfinite(number):
             raise ExpressionError(f"{_quote(text)}: the number {ast.unparse(node)} is not a finite float")
         return Value(number, kind="constant")
-    if isinstance(node, ast.Name):
-        if node.id in FUNCTIONS:
-            raise ExpressionError(f"{_quote(text)}: {node.id} is a function; call it, e.g. {node.id}(x)")
+    if isinstance(node, ast.Name):  # never a function's name: _check refused that
         return leaves[node.id]
     if isinstance(node, ast.UnaryOp):
         inner = _build(node.operand, text, leaves)

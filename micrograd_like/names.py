@@ -6,7 +6,12 @@ A labelled node is its label. A constant is its number. Other unlabelled leaves 
 `w[2]12·z[1]2`, `tanh(s)`, when that is short, else `t7`, where 7 numbers the unlabelled op nodes
 in the order a person computes them (`backprop.computing_order`, as the post does); compiled
 code calls every unlabelled op node by that number (`t7`), so a name in the text and a variable
-in the code always mean the same node.
+in the code always mean the same node. A made-up name skips any a label uses (a node labelled `t2`
+makes the stand-ins t1, t3, ...), so one name never means two nodes.
+
+A label is data: its code identifier keeps only ASCII letters, digits and `_` (`w[2]12` is
+`w_2_12`), never starts with `_` or a digit, and is never a keyword or a name generated code reads
+(`math`, `sum`, ...: those get a trailing `_`).
 
     >>> from micrograd_like import Value
     >>> x, y = Value(2.0, "x"), Value(3.0, "y")
@@ -53,9 +58,21 @@ def graph_names(order: Iterable[Value]) -> Names:
     text: dict[Value, str] = {}
     code: dict[Value, str] = {}
     legend: dict[str, str] = {}
-    counters: dict[str, int] = {}
     taken: set[str] = set()
-    for node in _parents_first(nodes):
+    ordered = _parents_first(nodes)
+    # a made-up name (`t7`, `input1`) never takes a name a label already uses, as text or as code
+    labelled = {node.label for node in ordered if node.label}
+    labelled |= {_base_identifier(label) for label in labelled}
+    counters: dict[str, int] = {}
+
+    def made_up(prefix: str) -> str:
+        k = counters.get(prefix, 0) + 1
+        while f"{prefix}{k}" in labelled:
+            k += 1
+        counters[prefix] = k
+        return f"{prefix}{k}"
+
+    for node in ordered:
         if node.label:
             text[node] = node.label
             code[node] = _identifier(node.label, taken)
@@ -64,15 +81,13 @@ def graph_names(order: Iterable[Value]) -> Names:
         if rule is None:
             if node.kind == "constant":
                 text[node] = number_text(node.data)
-                code[node] = repr(node.data)
+                code[node] = number_literal(node.data)
             else:
-                counters[node.kind] = counters.get(node.kind, 0) + 1
-                text[node] = f"{node.kind}{counters[node.kind]}"
+                text[node] = made_up(node.kind)
                 code[node] = _identifier(text[node], taken)
                 legend[text[node]] = f"{node.data!r}, an unlabelled {node.kind}"
             continue
-        counters["t"] = counters.get("t", 0) + 1
-        stand_in = f"t{counters['t']}"
+        stand_in = made_up("t")
         code[node] = _identifier(stand_in, taken)
         expression = expression_of(node, text)
         if len(expression) > MAX_EXPRESSION:
@@ -152,12 +167,34 @@ def _parents_first(nodes: list[Value]) -> list[Value]:
 
 def _identifier(name: str, taken: set[str]) -> str:
     """`w[2]12` -> `w_2_12`: a valid identifier in Python and JavaScript, unique in this graph."""
+    return fresh(_base_identifier(name), taken)
+
+
+def _base_identifier(name: str) -> str:
+    """The identifier a name would get before `fresh` makes it unique: ASCII letters, digits and
+    underscores only, never starting with `_` or a digit, never a keyword or a name generated code
+    uses (so a label can never stand for `math`, `sum` or a variable of the code's own)."""
     base = re.sub(r"\W+", "_", name, flags=re.ASCII).strip("_") or "v"
     if base[0].isdigit():
         base = "v_" + base
     if keyword.iskeyword(base) or base in _RESERVED:
         base += "_"
-    return fresh(base, taken)
+    if not _SAFE_IDENTIFIER.fullmatch(base):  # by construction; checked, as it becomes code
+        raise AssertionError(f"not a safe identifier: {base!r}")
+    return base
+
+
+def number_literal(x: float) -> str:
+    """A float as a Python and JavaScript literal: `2.0`, `-0.5`; `1e999` for an infinity and
+    `(1e999 - 1e999)` for nan (whose reprs, inf and nan, would be names)."""
+    if x - x == 0.0:
+        return repr(x)
+    if x == x:
+        return "1e999" if x > 0 else "-1e999"
+    return "(1e999 - 1e999)"
+
+
+_SAFE_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 def fresh(base: str, taken: set[str]) -> str:
@@ -170,12 +207,17 @@ def fresh(base: str, taken: set[str]) -> str:
     return candidate
 
 
-# names generated code uses itself, and JavaScript's reserved words
-_RESERVED = frozenset(
+# Names generated Python reads that it does not define: a label never becomes one of these (its
+# identifier gets a `_`), so a node labelled `sum` or `math` cannot shadow what the code calls.
+PYTHON_GLOBALS = frozenset({"math", "sum", "ArithmeticError"})
+
+# names generated code uses itself, and JavaScript's reserved words (strict mode's too)
+_RESERVED = PYTHON_GLOBALS | frozenset(
     """
-    math Math grad data out upstream leaves values result float abs
+    Math grad data out upstream leaves values result float abs
     var let const function return new this class enum export import default delete void typeof
     instanceof in of yield await switch case break continue do while for if else try catch finally
     throw debugger with super extends static null true false undefined NaN Infinity arguments eval
+    implements interface package private protected public
     """.split()  # noqa: SIM905 (a word list reads better as words)
 )

@@ -22,20 +22,19 @@ node, no bias node without a bias), then z = activation(s) once; for "linear", z
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import math
 import os
 import random
 import stat
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import checks
 from .engine import Value
+from .files import write_text
 
 Activation = Callable[[Value], Value]
 
@@ -385,9 +384,10 @@ class MLP(Module):
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the architecture and weights as JSON, atomically (a crash never leaves half a file).
 
-        The text goes to a temporary file in the same folder, is flushed to disk, and then replaces
-        `path` in one rename. The file keeps the permissions it had (a new one gets the usual
-        0o666 less the umask). A weight that is inf or NaN is refused: JSON cannot hold it.
+        `files.write_text` writes it: a temporary file in the same folder, flushed to disk, then
+        one rename over `path`; the file keeps the permissions it had (a new one gets the usual
+        0o666 less the umask). A weight that is inf or NaN is refused: JSON cannot hold it. So is
+        a path that is not a regular file (a pipe, a device): a model file is a file.
         """
         path = Path(path)
         state = self.state_dict()
@@ -400,22 +400,8 @@ class MLP(Module):
         doc = {"format": FILE_FORMAT, "version": FILE_VERSION, "architecture": self.architecture()}
         doc["state_dict"] = state
         text = json.dumps(doc, indent=2, allow_nan=False) + "\n"
-        folder = path.parent if str(path.parent) else Path(".")
-        if not folder.is_dir():
-            raise FileNotFoundError(errno.ENOENT, f"no folder {str(folder)!r} to save {path.name} into")
-        mode = _file_mode(path)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, mode)  # mkstemp makes 0o600
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        _refuse_special(path)
+        write_text(path, text)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> MLP:
@@ -436,23 +422,15 @@ class MLP(Module):
         return model
 
 
-def _file_mode(path: Path) -> int:
-    """The permissions a saved file gets: the ones it has now, or what open() gives a new file.
-
-    Only a regular file is replaced: the rename would swap a device (/dev/null), a pipe or a
-    folder for a plain file instead of writing into it.
-    """
+def _refuse_special(path: Path) -> None:
+    """Only a regular file (or none) may be saved to: the writer would write into a pipe or a
+    device (/dev/null), which `load` could never read back."""
     try:
         mode = path.stat().st_mode
-    except FileNotFoundError:
-        umask = os.umask(0o022)  # the umask can only be read by setting it: put it straight back
-        os.umask(umask)
-        return 0o666 & ~umask
-    if stat.S_ISDIR(mode):
-        raise IsADirectoryError(errno.EISDIR, "is a directory, not a model file", str(path))
-    if not stat.S_ISREG(mode):
-        raise OSError(errno.EINVAL, "not a regular file (it would be replaced, not written to)", str(path))
-    return stat.S_IMODE(mode)
+    except OSError:
+        return  # no such file yet; the writer says what else is wrong
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise OSError(errno.EINVAL, "not a regular file (a model goes to a file load can read)", str(path))
 
 
 def _read_document(path: Path) -> object:

@@ -21,9 +21,10 @@ import os
 import shutil
 import subprocess
 import sysconfig
-import tempfile
 from pathlib import Path
 from typing import Literal, Protocol
+
+from .files import write_bytes
 
 Renderer = Literal["auto", "native", "embedded"]
 
@@ -152,7 +153,8 @@ def render(
 ) -> Path:
     """Draw the graph into `path` (format from its suffix unless given) and return the path.
 
-    The file appears whole or not at all: it is written to a temporary file beside it, then renamed.
+    The file appears whole or not at all (`files.write_bytes`: a temporary file, then a rename; a
+    pipe or device such as /dev/null is written into, never replaced).
     """
     target = Path(path)
     if format is None:
@@ -160,21 +162,8 @@ def render(
             raise RenderError(f"{str(target)!r} has no suffix: name the format (.svg, .png, .pdf, .dot)")
         format = target.suffix
     data = render_bytes(graph, format, renderer)
-    directory = target.parent
-    if not directory.is_dir():
-        raise RenderError(f"cannot write {str(target)!r}: directory {str(directory)!r} does not exist")
-    if target.is_dir():
-        raise RenderError(f"cannot write {str(target)!r}: it is a directory")
     try:
-        fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(data)
-            os.chmod(temporary, 0o644)  # mkstemp makes 0600 files; a picture is for everyone to read
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        raise RenderError(f"cannot write {str(target)!r}: {error.strerror or error}") from None
+        write_bytes(target, data)
+    except OSError as error:  # the writer's message names the path, the reason and what was left
+        raise RenderError(str(error)) from None
     return target

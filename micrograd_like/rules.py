@@ -2,9 +2,10 @@
 
 Each rule holds its math as text in a tiny expression language (`mathexpr`): the forward value
 over the inputs `a`, `b`, and one local derivative d(out)/d(input) per input over `a`, `b` and the
-output `out`. From that one description come the engine's functions (made once, at import), the
+output `out`. From that one description come the checked Python functions (made once, at import), the
 lines of a compiled graph, the page's JavaScript, the formula a learner reads and the engine ops
-that differentiate a derivative again. Domain checks (log of a number <= 0, division by zero) are
+that differentiate a derivative again; `tools/generate_operators.py` writes `Value`'s operator
+methods from it into `operators.py`. Domain checks (log of a number <= 0, division by zero) are
 conditions in the same language with the error each one raises, so every rendering applies them.
 
     >>> MUL.forward(3.0, 4.0), MUL.local(12.0, 3.0, 4.0), MUL.formulas
@@ -53,10 +54,13 @@ class Rule:
 
     Built from text; everything else is derived: `forward(*inputs)` (checked: raises the op's own
     clear errors), `local(out, *inputs)` (one float per input), `formulas` (one text per input),
-    and renderings for generated code. Rules compare and pickle by identity of what they compute.
+    and renderings for generated code. Two rules are equal (and hash alike) when they are built from
+    the same description, i.e. compute the same thing; a registered rule unpickles as the
+    registry's own object.
     """
 
     __slots__ = (
+        "_key",
         "checks",
         "display",
         "forward",
@@ -93,6 +97,7 @@ class Rule:
     d: Callable[..., Any]
     fixed: tuple[float, ...] | None  # the local derivatives when no input changes them (add, sub, neg)
     formulas: tuple[str, ...]
+    _key: tuple[Any, ...]  # the description everything else is derived from: what equality compares
 
     def __init__(
         self,
@@ -124,6 +129,8 @@ class Rule:
         args = ", ".join("{%s}" % x for x in inputs)  # noqa: UP031 (building a template of templates)
         set_(self, "overflow", overflow or f"{name}({args}) = {{out}}: the result is not a finite float")
         set_(self, "display", display or mathexpr.to_text(forward_expr, {x: "{%s}" % x for x in inputs}))  # noqa: UP031
+        key = (name, symbol, forward, tuple(local), tuple(checks), self.overflow, self.display, param)
+        set_(self, "_key", key)
         set_(self, "level", self._binding())
         out = self.show(*inputs)
         left = f"d{out}" if re.fullmatch(r"[A-Za-z_]\w*", out, re.ASCII) else f"d({out})"
@@ -201,6 +208,12 @@ class Rule:
 
     # --- identity ---------------------------------------------------------------------------------
 
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, Rule) and self._key == other._key)
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
     def __repr__(self) -> str:
         return f"<Rule {self.name} {self.symbol}: {'; '.join(self.formulas)}>"
 
@@ -210,7 +223,12 @@ class Rule:
             return (_registered, (self.name,))
         if self.param is not None and power(self.param) is self:
             return (power, (self.param,))
-        options = {"checks": self.checks, "overflow": self.overflow, "display": self.display}
+        options = {
+            "checks": self.checks,
+            "overflow": self.overflow,
+            "display": self.display,
+            "param": self.param,
+        }
         return (_rebuild, (self.name, self.symbol, self.forward_text, self.local_texts, options))
 
 
@@ -227,26 +245,28 @@ def fail_not_finite(rule: Rule, inputs: tuple[float, ...], out: float) -> Overfl
     return OverflowError(rule.overflow.format(out=repr(out), **_reprs(inputs)))
 
 
-def forward_lines(rule: Rule, result: str = "data", **names: str) -> list[str]:
+def forward_lines(rule: Rule, result: str = "data", *, rule_name: str = "_RULE", **names: str) -> list[str]:
     """Python lines that compute the checked forward value into `result`.
 
-    The inputs are read from the variables `names` gives (default `a`, `b`); a failed check
-    raises the rule's error, and a result that is not a finite float raises its overflow error.
-    The engine's operator methods and `Rule.forward` are made from these same lines.
+    The inputs are read from the variables `names` gives (default `a`, `b`) and the rule itself
+    from the variable `rule_name`; a failed check raises the rule's error, and a result that is not
+    a finite float raises its overflow error. The engine's operator methods (the generated
+    `operators.py`) and `Rule.forward` are made from these same lines.
     """
     inputs = [names.get(x, x) for x in rule.inputs]
+    as_tuple = f"({inputs[0]},)" if len(inputs) == 1 else f"({', '.join(inputs)})"
     lines = []
     for i, check in enumerate(rule.checks):
         condition = mathexpr.to_python(check.expr, names)
         lines.append(f"if not ({condition}):")
-        lines.append(f"    raise _RULE.checks[{i}].failure({', '.join(inputs)})")
+        lines.append(f"    raise {rule_name}.checks[{i}].failure({', '.join(inputs)})")
     lines += [
         "try:",
         f"    {result} = {rule.python_forward(**names)}",
         "except OverflowError:",  # exp and ** raise where the float would be inf
         f"    {result} = _inf",
         f"if {result} - {result}:  # inf - inf and nan - nan are nan (truthy); finite x - x is 0.0",
-        f"    raise _fail_not_finite(_RULE, ({', '.join(inputs)},), {result})",
+        f"    raise _fail_not_finite({rule_name}, {as_tuple}, {result})",
     ]
     return lines
 

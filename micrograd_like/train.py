@@ -18,13 +18,18 @@ labels 0/1, so the model's last layer must be "sigmoid"), "hinge" (one score, la
 -1/+1), "softmax_ce" (one logit per class), "mse" (regression). The default follows the dataset's
 task: bce_logits, softmax_ce or mse.
 
-When training blows up (the cost overflows, or a step would make a weight inf or NaN), `fit`
-raises `TrainingDivergedError` naming the epoch; the model keeps its last finite weights.
+When training blows up, `fit` stops long before the floats overflow: an epoch whose cost is
+`MAX_RISE` (1000) times the first epoch's, or not finite, or a forward, backward or step that
+overflows, raises `TrainingDivergedError` naming the epoch and the numbers. The model's weights (and
+the optimizer's state) are then put back as they were before `fit`, ready for a run with a smaller
+learning rate; the costs seen up to the failure are in the error's `history`.
 """
 
 from __future__ import annotations
 
+import math
 import random
+import re
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -37,6 +42,11 @@ from .data import Dataset
 from .engine import Value, no_grad
 from .nn import MLP
 from .optim import DivergenceError, Optimizer
+
+# A cost this many times the first epoch's has left any valley it started in: a step that
+# overshoots a minimum by a factor r multiplies the cost by about r² per epoch, so 1000 is reached
+# in a few epochs, hundreds of orders of magnitude before a float overflows.
+MAX_RISE = 1000.0
 
 PerSample = Callable[[list[Value], float], Value]  # (model outputs, target) -> loss
 Predict = Callable[[list[float]], float]  # output values -> predicted class
@@ -54,17 +64,34 @@ class Loss:
 
 
 class TrainingDivergedError(ArithmeticError):
-    """Training blew up in epoch `epoch` of `epochs`; `reason` says what overflowed or was refused.
+    """Training blew up in epoch `epoch` of `epochs`; `reason` says how (the cost rose from what to
+    what, or which number overflowed or was refused).
 
-    The model keeps the weights from before the failed step (optimizer steps are all or nothing).
+    `stepped` is False when it failed on the starting weights, before any step was tried: the
+    numbers themselves are too large, and no learning rate would help. `fit` raises it after putting
+    the model's weights and the optimizer's state back as they were; `history` holds the costs seen.
     """
 
-    def __init__(self, epoch: int, epochs: int, reason: str, lr: float | None = None) -> None:
-        hint = f"a smaller learning rate (lr={lr:g} now)" if lr is not None else "a smaller learning rate"
-        if epoch == 1:
-            hint += ", or inputs and targets of a smaller scale"
-        super().__init__(f"training diverged in epoch {epoch} of {epochs}: {reason}; try {hint}")
-        self.epoch, self.epochs, self.reason = epoch, epochs, reason
+    def __init__(
+        self,
+        epoch: int,
+        epochs: int,
+        reason: str,
+        lr: float | None = None,
+        *,
+        stepped: bool = True,
+        history: History | None = None,
+    ) -> None:
+        if not stepped:
+            hint = "scale the inputs and targets down (they overflow before any step was taken)"
+        elif lr is not None:
+            hint = f"try a smaller learning rate (this run used lr={lr:g})"
+        else:
+            hint = "try a smaller learning rate"
+        super().__init__(f"training diverged in epoch {epoch} of {epochs}: {reason}; {hint}")
+        self.epoch, self.epochs, self.reason, self.lr = epoch, epochs, reason, lr
+        self.stepped = stepped
+        self.history = history if history is not None else History()
 
 
 def _argmax(xs: list[float]) -> float:
@@ -215,22 +242,29 @@ def fit(
     size = batch_size or len(order)
     history = History()
     compiled = _compiled_model(model, compile)
+    restore = _snapshot(optimizer)
+    watch = _Watch(epochs, optimizer, history)
     bar = _progress_bar(epochs, progress, data.name)
     try:
         for epoch in range(1, epochs + 1):
             if batch_size is not None:
                 rng.shuffle(order)
-            with _diverging(epoch, epochs, optimizer):
+            with watch.diverging(epoch):
                 epoch_loss, hits = _epoch(model, data, optimizer, chosen, order, size, compiled)
             history.loss.append(epoch_loss / len(order))
+            watch.check(epoch, history.loss[-1])
             postfix = {"loss": f"{history.loss[-1]:.4f}"}
             if chosen.predict is not None:
                 history.accuracy.append(hits / len(order))
                 postfix["acc"] = f"{history.accuracy[-1]:.0%}"
             bar.set_postfix(postfix, refresh=False)
             bar.update(1)
-        with _diverging(epochs, epochs, optimizer):  # the weights after the last step may overflow too
+        with watch.diverging(epochs):  # the weights after the last step may overflow too
             history.final_loss, history.final_accuracy = evaluate(model, data, chosen)
+        watch.check(epochs, history.final_loss)
+    except TrainingDivergedError:
+        restore()  # nothing half-done: the weights and the optimizer as they were before fit
+        raise
     finally:
         bar.close()
     return history
@@ -267,16 +301,58 @@ def _epoch(
     return epoch_loss, hits
 
 
-@contextmanager
-def _diverging(epoch: int, epochs: int, optimizer: Optimizer) -> Iterator[None]:
-    """Turn the engine's overflow, or a step the optimizer refused, into TrainingDivergedError."""
-    try:
-        yield
-    except ArithmeticError as error:
-        reason = str(error)
-        if isinstance(error, DivergenceError):  # its own advice would repeat ours
-            reason = f"{type(optimizer).__name__}.step: {error.reason}"
-        raise TrainingDivergedError(epoch, epochs, reason, optimizer.lr) from error
+_ENGINE_ADVICE = re.compile(r"; scale the inputs\b[^;]*")
+
+
+class _Watch:
+    """Sees training diverge: the cost rising MAX_RISE-fold above the first epoch's or not finite,
+    the engine overflowing, or the optimizer refusing a step; raises TrainingDivergedError."""
+
+    def __init__(self, epochs: int, optimizer: Optimizer, history: History) -> None:
+        self.epochs, self.optimizer, self.history = epochs, optimizer, history
+        self.steps_before = optimizer.steps
+
+    def _error(self, epoch: int, reason: str, *, stepping: bool = False) -> TrainingDivergedError:
+        """`stepping`: it failed in a step, so the learning rate is to blame even if it was the first."""
+        stepped = stepping or self.optimizer.steps > self.steps_before
+        lr = self.optimizer.lr
+        return TrainingDivergedError(epoch, self.epochs, reason, lr, stepped=stepped, history=self.history)
+
+    def check(self, epoch: int, loss: float) -> None:
+        start = self.history.loss[0]
+        if not math.isfinite(loss):
+            raise self._error(epoch, f"the loss became {loss!r} (it started at {start:.3g})")
+        if start > 0.0 and loss > MAX_RISE * start:
+            raise self._error(epoch, f"the loss rose from {start:.3g} to {loss:.3g}")
+
+    @contextmanager
+    def diverging(self, epoch: int) -> Iterator[None]:
+        """Turn the engine's overflow, or a step the optimizer refused, into TrainingDivergedError."""
+        try:
+            yield
+        except ArithmeticError as error:
+            if isinstance(error, DivergenceError):
+                reason = f"{type(self.optimizer).__name__}.step: {error.reason}"
+                raise self._error(epoch, reason, stepping=True) from error
+            # without the engine's advice for one computation: ours fits a training run
+            raise self._error(epoch, _ENGINE_ADVICE.sub("", str(error))) from error
+
+
+def _snapshot(optimizer: Optimizer) -> Callable[[], None]:
+    """A function that puts the optimizer's parameters (values and gradients), state and step count
+    back as they are now: training changes nothing else."""
+    params = list(optimizer.params)
+    values = [(p.data, p.grad) for p in params]
+    state = [dict(s) for s in optimizer.state]
+    steps = optimizer.steps
+
+    def restore() -> None:
+        for p, (data, grad) in zip(params, values):
+            p.data, p.grad = data, grad
+        optimizer.state = [dict(s) for s in state]
+        optimizer.steps = steps
+
+    return restore
 
 
 def _check_output(model: MLP, chosen: Loss) -> None:

@@ -48,6 +48,7 @@ import graphviz
 
 from .backprop import BackwardStep, backward_order, backward_steps
 from .engine import Value
+from .files import write_files
 from .lookup import find_nodes, reading_order
 from .names import Names, dname, expression_of, graph_names
 from .render import FORMATS, Renderer, render, render_bytes, render_svg
@@ -641,7 +642,8 @@ def write_frames(
     far. Every frame has the same layout and the same canvas (laid out once, for the longest
     text each box and label will hold), so flipping through them nothing jumps. This *is* the
     backward pass: afterwards the gradients are set, and leaves have accumulated onto what they
-    held, exactly as after `backward()`. Returns the files written.
+    held, exactly as after `backward()`. Returns the files written: all of them, or none and an
+    OSError that says so (`files.write_files`).
     """
     order = _check(root, rankdir, digits, max_nodes)
     target = Path(directory)
@@ -659,15 +661,15 @@ def write_frames(
     options = [_options(rankdir, digits, True, caption, compact, top=True) for caption in captions]
     template = _widest([_build(root, order, framing(f), o, keys=True) for f, o in zip(frames, options)])
     layout = _layout(template, renderer)
-    target.mkdir(parents=True, exist_ok=True)
     width = max(2, len(str(len(order))))
-    paths = []
-    for frame, option in zip(frames, options):
-        graph = _build(root, order, framing(frame), option, layout=layout)
-        paths.append(
-            render(graph, target / f"{prefix}{frame.step.index + 1:0{width}d}.svg", renderer=renderer)
+    pictures = (
+        (
+            f"{prefix}{frame.step.index + 1:0{width}d}.svg",
+            render_bytes(_build(root, order, framing(frame), option, layout=layout), "svg", renderer),
         )
-    return paths
+        for frame, option in zip(frames, options)
+    )
+    return write_files(target, pictures)  # all the frames or none: never a set that looks finished
 
 
 def _widest(pictures: list[Drawing]) -> str:

@@ -73,3 +73,36 @@ def test_errors_are_one_line_and_exit_2(
     code, out, err = _run(capsys, *args)
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith("micrograd-like explain: error: ") and message in err
+
+
+@pytest.mark.parametrize(("typed", "read"), [("𝐚", "a"), ("ﬁ", "fi"), ("ａ", "a")])
+def test_a_name_folded_by_the_parser_works_in_set_and_wrt(
+    capsys: pytest.CaptureFixture[str], typed: str, read: str
+) -> None:
+    code, out, err = _run(capsys, "--expr", f"tanh({typed}*2)", "--set", f"{typed}=0.5", "--wrt", typed)
+    assert code == 0, err
+    assert f"backward() stored {read}.grad = {2 * (1 - math.tanh(1.0) ** 2)!r}" in _flat(out)
+
+
+@pytest.mark.parametrize(
+    ("expr", "function"),
+    [("exp*2", "exp"), ("tanh(tanh)", "tanh"), ("relu+a", "relu"), ("sigmoid", "sigmoid")],
+)
+def test_a_function_name_set_as_a_value_is_called_a_function(
+    capsys: pytest.CaptureFixture[str], expr: str, function: str
+) -> None:
+    values = ["--set", "a=1"] if expr == "relu+a" else []
+    for extra in (["--set", f"{function}=1"], []):
+        code, out, err = _run(capsys, "--expr", expr, *values, *extra)
+        assert code == 2 and out == "" and err.count("\n") == 1
+        assert f"{function} is a function; call it, e.g. {function}(x)" in err
+
+
+def test_thousands_of_unused_values_give_a_short_message(capsys: pytest.CaptureFixture[str]) -> None:
+    # 2,000, not 20,000: argparse itself takes time quadratic in the flags (the API test has 20,000)
+    many = [arg for k in range(2_000) for arg in ("--set", f"v{k}=1")]
+    code, out, err = _run(capsys, "--expr", "a*2", "--set", "a=1", *many)
+    assert code == 2 and out == "" and err.count("\n") == 1 and len(err) < 200
+    assert err.strip().endswith(
+        "'a*2': v0, v1, v2, v3, v4, v5, v6, v7, ... (1992 more) are not in the expression (its names: a)"
+    )

@@ -107,7 +107,7 @@ def test_svg_without_dot(no_dot: None, tmp_path: Path, capsys: pytest.CaptureFix
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["-o", "{tmp}/missing/g.svg"], "directory '{tmp}/missing' does not exist"),
+        (["-o", "{tmp}/missing/g.svg"], "no folder '{tmp}/missing' (it does not exist)"),
         (["-o", "{tmp}/g.bmpx"], "unknown format 'bmpx'"),
         (["-o", "{tmp}/g"], "has no suffix"),
         (["-o", "{tmp}/g.svg", "--format", "tiff"], "unknown format 'tiff'"),
@@ -248,3 +248,32 @@ def test_the_docs_pictures_are_what_the_commands_draw_now(
     assert committed == ["step_01.svg", "step_05.svg", "step_10.svg", "step_13.svg"]
     for name in committed:
         assert (tmp_path / "frames" / name).read_bytes() == (docs / "frames" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(("typed", "read"), [("𝐚", "a"), ("ﬁ", "fi"), ("ａ", "a")])
+def test_a_name_folded_by_the_parser_is_the_same_name_in_set_and_highlight(
+    tmp_path: Path, typed: str, read: str
+) -> None:
+    argv = ["graph", "--format", "text", "--expr", f"{typed}*2", "--set", f"{typed}=2", "--highlight", typed]
+    done = subprocess.run(
+        [sys.executable, "-m", "micrograd_like.cli", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"├─ {read} = 2  grad 2  parameter" in done.stdout
+    page = tmp_path / "p.html"
+    assert main(["html", "--expr", f"tanh({typed} + 1)", "--set", f"{typed}=2", "-o", str(page)]) == 0
+    assert page.stat().st_size > 0
+
+
+def test_a_function_name_given_a_value_and_many_unused_values(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, "--format", "text", "--expr", "exp*2", "--set", "exp=1")
+    assert code == 2 and out == ""
+    assert err == "micrograd-like graph: error: --expr: 'exp*2': exp is a function; call it, e.g. exp(x)\n"
+    many = [arg for k in range(2_000) for arg in ("--set", f"v{k}=1")]
+    code, out, err = _run(capsys, "--format", "text", "--expr", "a*2", *many)
+    assert code == 2 and err.count("\n") == 1 and len(err) < 250
+    assert "no value for a (give each name a number, e.g. a=1.0; values given: v0, v1, v10, v100" in err
+    assert "(1992 more))" in err

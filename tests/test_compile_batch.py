@@ -235,7 +235,8 @@ def test_compiled_model_refuses_replaced_parameters() -> None:
 
 def test_compiled_model_source_reads_the_models_names() -> None:
     source = compile_model(MLP(2, [2, 1], output_activation="linear", seed=0)).source
-    assert source.startswith('"""The outputs s[2] of an MLP')
+    assert '"""A graph compiled by micrograd_like.compile_model' in source
+    assert "\n# the graph of the outputs s[2] of an MLP\n" in source  # a name from the graph: in a comment
     assert "for x1, x2 in data:" in source
     assert "(g_s_2,) = upstream((s_2,))" in source  # a linear output unit: s[2] is the output
     assert "z_1_1 = math.tanh(s_1_1)  # z[1]1 = tanh(s[1]1)" in source

@@ -12,8 +12,10 @@ import math
 import random
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -495,11 +497,34 @@ def test_a_backward_error_names_the_op_like_the_engine() -> None:
 
 
 def test_a_sum_that_overflows_is_not_an_error() -> None:
-    # two finite watched values whose sum is inf: the check is fooled, the engine is not
     p, q = Value(1.0, "p"), Value(1.0, "q")
     f = compile_graph(p.tanh() + q.tanh())
     p.data = q.data = 1e308
     assert f() == 2.0 and (p.grad, q.grad) == (0.0, 0.0)
+
+
+def test_a_fallback_to_the_engine_says_so_once() -> None:
+    # two finite watched values (tanh's inputs) whose sum is inf: the check is fooled, the engine is not
+    p, q = Value(1.0, "p"), Value(1.0, "q")
+    f = compile_graph((p * 1.0).tanh() + (q * 1.0).tanh())
+    p.data = q.data = 1e308
+    with pytest.warns(RuntimeWarning, match=r"compiled code failed \(ArithmeticError: a value or gradient"):
+        assert f() == 2.0 and (p.grad, q.grad) == (0.0, 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # said once per compiled graph
+        assert f() == 2.0
+
+
+def test_a_leaf_holding_inf_or_nan_compiles_to_a_literal_not_a_name() -> None:
+    x, c = Value(1.0, "x"), Value(3.0, kind="constant")
+    y = x.tanh() * 2.0 + c
+    x.data, c.data = math.inf, math.nan  # repr: inf and nan, which would be names in the code
+    f = compile_graph(y)
+    assert "    x=1e999," in f.source and "(1e999 - 1e999)" in f.source
+    namespace: dict[str, Any] = {}
+    exec(f.source, namespace)
+    with pytest.raises(ArithmeticError):  # nan reaches the check
+        namespace["forward_backward"]()
 
 
 def test_custom_rules_checks_are_kept() -> None:

@@ -18,6 +18,7 @@ from micrograd_like.expr import (
     ExpressionError,
     allowed,
     names_in,
+    normal_name,
     parse_expression,
     parse_values,
 )
@@ -202,3 +203,78 @@ def test_allowed_lists_the_language() -> None:
     text = allowed()
     for part in ("numbers", "names", "+ - * / **", "exp(x)", "log(x)", "tanh(x)", "sigmoid(x)", "relu(x)"):
         assert part in text
+
+
+# --- names as the parser reads them (NFKC), function names, bounded messages ----------------------
+
+FOLDED = [
+    ("𝐚", "a"),
+    ("ﬁ", "fi"),
+    ("ａ", "a"),
+    ("ｘ１", "x1"),
+    ("ℌ", "H"),
+    ("\u212b", "\u00c5"),
+]  # typed -> as Python reads it
+
+
+@pytest.mark.parametrize(("typed", "read"), FOLDED)
+def test_a_name_typed_the_same_way_twice_always_works(typed: str, read: str) -> None:
+    expression = parse_expression(f"tanh({typed}*2 + 1)", parse_values([f"{typed}=0.5"]))
+    assert list(expression.leaves) == [read] == names_in(f"{typed}*2")
+    assert expression.root.data == math.tanh(0.5 * 2 + 1)
+    assert parse_expression(f"{typed}*3", {typed: 2.0}).root.data == 6.0  # the API's own mapping too
+    assert parse_expression(f"{read}*3", {typed: 2.0}).leaves[read].data == 2.0
+
+
+def test_names_that_read_the_same_are_one_name_and_the_later_value_wins() -> None:
+    assert parse_values(["𝐚=1", "a=2", "ａ=3"]) == {"a": 3.0}
+    assert normal_name("w[2]12") == "w[2]12" and normal_name("a²") == "a²"  # not identifiers: as typed
+
+
+@pytest.mark.parametrize("text", ["exp*2", "tanh(tanh)", "relu+a", "sigmoid", "2*log"])
+def test_a_function_used_as_a_name_is_called_a_function(text: str) -> None:
+    function = next(name for name in ("exp", "tanh", "relu", "sigmoid", "log") if name in text)
+    for values in ({function: 1.0, "a": 1.0}, {"a": 1.0}, {function: 1.0}):
+        with pytest.raises(ExpressionError) as caught:
+            parse_expression(text, {k: v for k, v in values.items() if k in text})
+        assert f"{function} is a function; call it, e.g. {function}(x)" in str(caught.value)
+    with pytest.raises(ExpressionError, match=f"{function} is a function; call it"):
+        names_in(text)
+
+
+def test_a_value_for_a_function_name_says_it_is_a_function() -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse_expression("exp(a)", {"a": 1.0, "exp": 2.0})
+    assert str(caught.value) == (
+        "'exp(a)': exp is a function, not a name to give a value (call it, e.g. exp(x); "
+        "the expression's names: a)"
+    )
+
+
+def test_messages_that_list_what_was_given_stay_short() -> None:
+    many = {f"v{k}": 1.0 for k in range(20_000)}
+    with pytest.raises(ExpressionError) as caught:
+        parse_expression("a*2", {"a": 1.0, **many})
+    message = str(caught.value)
+    assert (
+        len(message) < 200 and "v0, v1, v2" in message and "(19992 more) are not in the expression" in message
+    )
+    with pytest.raises(ExpressionError) as caught:
+        parse_expression("+".join(f"q{k}" for k in range(120)), many)
+    message = str(caught.value)
+    assert len(message) < 400 and "no value for q0, q1" in message and "(112 more)" in message
+    assert "values given: v0, v1, v10" in message and "(19992 more)" in message
+    long = "b" * 100_000
+    for call in (
+        lambda: parse_expression("c*2", parse_values([f"{long}=1"])),
+        lambda: parse_values([f"{long}=x"]),
+        lambda: parse_values([f"a={long}"]),
+        lambda: parse_values([f"{long}"]),
+        lambda: parse_values([f"1{long}=1"]),
+        lambda: parse_expression("c*2", {long: 1.0, "c": 1.0}),
+        lambda: parse_expression(f"{long[:1900]}(c)", {"c": 1.0}),
+        lambda: parse_expression(f"c.{long[:1900]}", {"c": 1.0}),
+    ):
+        with pytest.raises(ExpressionError) as caught:
+            call()
+        assert len(str(caught.value)) < 300, str(caught.value)[:300]

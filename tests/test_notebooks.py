@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -141,3 +142,47 @@ def test_progress_bar_timings_are_dropped_so_reruns_are_byte_identical() -> None
     assert "moons: 100%|██████████| 100/100 [loss=0.0031, acc=100%]" in cleaned[0]
     assert runner.drop_timings("1/3 [00:00<?, ?it/s]") == "1/3 []"
     assert runner.drop_timings("no bar [1, 2]\n") == "no bar [1, 2]\n"  # other brackets stay
+
+
+# a name only the compiled code has: a stand-in t<k>, a gradient variable g_<name>
+GENERATED_NAME = re.compile(r"\b(?:t\d+|g_\w+)\b")
+CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def _quoted_generated_code(nb: nbformat.NotebookNode) -> list[str]:
+    """The inline code in the prose that quotes the compiled code (a `…` placeholder excepted)."""
+    spans = (
+        span for cell in nb.cells if cell.cell_type == "markdown" for span in CODE_SPAN.findall(cell.source)
+    )
+    return [span for span in spans if GENERATED_NAME.search(span) and "…" not in span]
+
+
+def _printed(nb: nbformat.NotebookNode) -> str:
+    return "".join(
+        out.get("text", "") + out.get("data", {}).get("text/plain", "")
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
+    )
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_prose_quotes_only_generated_code_the_notebook_prints(name: str) -> None:
+    """A renumbering of the compiler's t<k> names must not leave the prose naming the wrong lines:
+    every piece of generated code the markdown quotes is in the committed outputs, verbatim."""
+    nb = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
+    printed = _printed(nb)
+    wrong = [span for span in _quoted_generated_code(nb) if span not in printed]
+    assert not wrong, f"{name}: the prose quotes generated code its outputs do not show: {wrong}"
+
+
+def test_the_quote_check_catches_a_stale_name() -> None:
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("print(source)", execution_count=1)
+    code.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="g_t6 = g_s_2  # ds[2]/d(...) = 1\n")
+    ]
+    prose = "its line reads `g_t3 = g_s_2`; the stand-in `t6`, the label `w_2_12`, a placeholder `g_…`"
+    nb.cells = [code, nbformat.v4.new_markdown_cell(prose)]
+    assert _quoted_generated_code(nb) == ["g_t3 = g_s_2", "t6"]
+    assert [span for span in _quoted_generated_code(nb) if span not in _printed(nb)] == ["g_t3 = g_s_2"]

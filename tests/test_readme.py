@@ -3,8 +3,11 @@
 What the README may hold, and how each kind of block is checked:
 
 - ```python (or a bare ``` block) with `>>>` prompts: a session, run statement by statement; each
-  output must match (whitespace normalised, `...` elides). An error may be shown as its last line,
-  `ValueError: log(0.0) is undefined: ...`, without the traceback header.
+  output must match (whitespace normalised, `...` elides). An error is shown as doctest shows it:
+  the header `Traceback (most recent call last):`, an indented `...`, then its last line
+  (`ValueError: log(0.0) is undefined: ...`; a class from a module, with the module's name).
+  Each session ends with a blank line before its closing fence: the standard doctest reads the
+  whole file, and would take the fence for expected output.
 - ```python without prompts: a script, executed (in a temporary directory); it must not raise.
 - ```console: `$ micrograd-like ...` lines are run (in a temporary directory, through this
   interpreter); the lines after each, up to the next `$`, are its output. A line `...` elides any
@@ -12,6 +15,9 @@ What the README may hold, and how each kind of block is checked:
 - a block right after `<!-- output of: micrograd-like ARGS -->`: an excerpt of that command's output;
   its runs of lines (split at `...` lines) must appear in the output in order.
 - anything else (```sh, ```text, a layout sketch) is not run.
+
+The standard tools read the same README: `python -m pytest --doctest-glob=README.md README.md` and
+`python -m doctest README.md` must pass too (tested below), so a reader can check it with either.
 
 Blocks the current README gets wrong are listed in KNOWN_STALE (strict xfail): fixing the README
 turns them into failures until their entry is removed, so the list can only shrink.
@@ -26,6 +32,7 @@ import re
 import shlex
 import subprocess
 import sys
+import traceback
 from contextlib import redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,10 +164,9 @@ def check_session(text: str, cwd: Path, before: tuple[str, ...] = ()) -> list[st
                 with redirect_stdout(out):
                     exec(compile(example.source, "<README>", "single"), namespace)
                 got = out.getvalue()
-            except Exception as error:  # shown in the README as its last line
-                got = out.getvalue() + f"{type(error).__name__}: {error}\n"
-                if example.want.startswith("Traceback"):
-                    got = "Traceback (most recent call last):\n    ...\n" + got
+            except Exception as error:  # shown in the README as doctest shows it
+                last = traceback.format_exception_only(type(error), error)[-1]
+                got = out.getvalue() + "Traceback (most recent call last):\n    ...\n" + last
             if not CHECKER.check_output(example.want, got, FLAGS):
                 problems.append(f">>> {example.source.strip()}\nwant: {example.want!r}\ngot:  {got!r}")
     finally:
@@ -245,8 +251,20 @@ def test_excerpts_match_in_order_and_fail_otherwise() -> None:
 
 
 def test_sessions_compare_outputs_and_errors(tmp_path: Path) -> None:
-    good = ">>> x = 2\n>>> x * 3\n6\n>>> 1 / 0\nZeroDivisionError: division by zero\n"
+    header = "Traceback (most recent call last):\n    ...\n"
+    good = f">>> x = 2\n>>> x * 3\n6\n>>> 1 / 0\n{header}ZeroDivisionError: division by zero\n"
     assert check_session(good, tmp_path) == []
+    # what the standard doctest would refuse: no traceback header, or a class without its module
+    assert len(check_session(">>> 1 / 0\nZeroDivisionError: division by zero\n", tmp_path)) == 1
+    raising = ">>> from micrograd_like import GradcheckError\n>>> raise GradcheckError('x')\n"
+    unqualified = f"{raising}{header}GradcheckError: x\n"
+    assert len(check_session(unqualified, tmp_path)) == 1
+    assert (
+        check_session(
+            unqualified.replace("\nGradcheckError", "\nmicrograd_like.gradcheck.GradcheckError"), tmp_path
+        )
+        == []
+    )
     bad = ">>> 2 + 2\n5\n"
     assert len(check_session(bad, tmp_path)) == 1
     assert len(check_session(">>> int('x')\n", tmp_path)) == 1  # an error nobody wrote down
@@ -261,3 +279,32 @@ def test_console_blocks_run_the_command(tmp_path: Path) -> None:
     assert check(right, tmp_path) == []
     wrong = Block("console", 1, "$ micrograd-like explain --digits 3\ndL/dw[2]12 = 42\n")
     assert len(check(wrong, tmp_path)) == 1
+
+
+# --- the standard tools -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tool",
+    [
+        ["-m", "pytest", "--doctest-glob=README.md", "-p", "no:cacheprovider", "-q"],
+        ["-m", "doctest"],
+    ],
+    ids=["pytest --doctest-glob", "python -m doctest"],
+)
+def test_the_standard_doctest_passes_on_the_readme(tool: list[str], tmp_path: Path) -> None:
+    # run elsewhere: the README's session writes f.svg into the current folder
+    done = subprocess.run(
+        [sys.executable, *tool, str(README)], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert (tmp_path / "f.svg").exists()  # it ran the sessions, not nothing
+
+
+def test_every_session_ends_with_a_blank_line_before_its_fence() -> None:
+    # without it the standard doctest reads the closing ``` as part of the last expected output
+    for block in README_BLOCKS:
+        if block.kind == "session":
+            assert block.text.endswith("\n\n"), (
+                f"README.md line {block.line}: add a blank line before the closing ```"
+            )

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+import os
 import shutil
+import stat
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from test_files import Reader, fill_disk
 
 from micrograd_like import Value
 from micrograd_like.render import RenderError, available_renderers, render, render_bytes, render_svg
@@ -189,3 +192,33 @@ def test_a_nasty_label_in_frames_and_png(tmp_path: Path, renderer: str) -> None:
     ET.parse(frame)
     png = render(draw_dot(y), tmp_path / "g.png", renderer=renderer)  # type: ignore[arg-type]
     assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_render_on_a_full_disk_keeps_the_old_picture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "g.svg"
+    path.write_text("the old picture")
+    fill_disk(monkeypatch, room=50)
+    with pytest.raises(RenderError) as caught:
+        render("digraph { a -> b }", path, renderer="embedded")
+    assert (
+        str(caught.value)
+        == f"cannot write {str(path)!r}: No space left on device; {str(path)!r} is unchanged"
+    )
+    assert path.read_text() == "the old picture" and [p.name for p in tmp_path.iterdir()] == ["g.svg"]
+
+
+def test_render_writes_into_a_fifo_and_frames_into_a_folder_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = Reader(fifo)
+    reader.start()
+    assert render("digraph { a -> b }", fifo, format="svg", renderer="embedded") == fifo
+    reader.join(30)
+    assert reader.data.startswith(b"<?xml") and stat.S_ISFIFO(fifo.lstat().st_mode)
+    y = (Value(2.0, "a") * Value(-3.0, "b")).tanh()
+    fill_disk(monkeypatch, room=5_000)  # the first frame fits, the rest do not
+    with pytest.raises(OSError, match="nothing was written"):
+        write_frames(y, tmp_path / "frames", renderer="embedded")
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]

@@ -13,38 +13,94 @@ from micrograd_like.data import Dataset, regression, xor
 from micrograd_like.train import fit
 
 
-def diverging_setup() -> tuple[MLP, Dataset, SGD]:
+def diverging_setup(lr: float = 10.0) -> tuple[MLP, Dataset, SGD]:
     data = regression(20, seed=0)
     model = MLP(1, [8, 1], output_activation="linear", seed=0)
-    return model, data, SGD(model.parameters(), lr=10.0)
+    return model, data, SGD(model.parameters(), lr=lr)
 
 
-def first_failing_epoch() -> int:
-    """The same loop by hand: the first epoch whose forward, backward or step fails."""
+def costs_by_hand(epochs: int) -> list[float]:
+    """The same loop by hand, stopped only by an overflow: the cost J of each epoch before its step."""
     model, data, opt = diverging_setup()
-    for epoch in range(1, 101):
+    seen = []
+    for _ in range(epochs):
         try:
             j = losses.cost([losses.squared_error(model(x), y) for x, y in zip(data.xs, data.ys)])  # type: ignore[arg-type]
-            opt.zero_grad()
-            j.backward()
-            if not all(math.isfinite(p.data - opt.lr * p.grad) for p in opt.params):
-                return epoch  # the step itself would overflow
-            opt.step()
         except OverflowError:
-            return epoch
-    raise AssertionError("expected this setup to diverge")
+            break
+        seen.append(j.data)
+        opt.zero_grad()
+        j.backward()
+        if not all(math.isfinite(p.data - opt.lr * p.grad) for p in opt.params):
+            break  # the step itself would overflow
+        opt.step()
+    return seen
 
 
-def test_divergence_is_a_named_error_at_the_epoch_it_happens() -> None:
+def test_divergence_stops_when_the_cost_rises_a_thousandfold_long_before_overflow() -> None:
+    costs = costs_by_hand(100)
+    # the oracle: the first epoch whose cost is over MAX_RISE = 1000 times the first one's
+    epoch = next(k for k, j in enumerate(costs, 1) if j > 1000 * costs[0])
+    assert epoch < len(costs)  # left alone, the run would go on for more epochs, towards overflow
     model, data, opt = diverging_setup()
+    before = model.state_dict()
     with pytest.raises(TrainingDivergedError) as caught:
         fit(model, data, opt, epochs=100, progress=False)
     error = caught.value
     assert isinstance(error, ArithmeticError)
-    assert error.epoch == first_failing_epoch() and error.epochs == 100
-    message = str(error)
-    assert f"epoch {error.epoch} of 100" in message and "smaller learning rate" in message
-    assert all(math.isfinite(w) for w in model.state_dict().values())  # the last good weights
+    assert (error.epoch, error.epochs, error.stepped, error.lr) == (epoch, 100, True, 10.0)
+    assert error.history.loss == pytest.approx(costs[:epoch], rel=1e-9)
+    assert str(error) == (
+        f"training diverged in epoch {epoch} of 100: the loss rose from {costs[0]:.3g} to "
+        f"{costs[epoch - 1]:.3g}; try a smaller learning rate (this run used lr=10)"
+    )
+    assert "scale" not in str(error)  # one piece of advice, not two
+    assert model.state_dict() == before  # put back as it was before fit
+
+
+def test_a_diverged_run_leaves_the_model_and_the_optimizer_as_they_were() -> None:
+    model, data, _ = diverging_setup()
+    opt = Adam(model.parameters(), lr=0.01)
+    fit(model, data, opt, epochs=2, progress=False)  # some state and steps to keep
+    opt.zero_grad()
+    before = (model.state_dict(), [dict(s) for s in opt.state], opt.steps)
+    opt.lr = 1e3
+    with pytest.raises(TrainingDivergedError):
+        fit(model, data, opt, epochs=200, progress=False)
+    assert (model.state_dict(), opt.state, opt.steps) == before
+    assert all(p.grad == 0.0 for p in model.parameters())
+    # ready for a second try with a smaller rate, from the same start
+    opt.lr = 0.01
+    history = fit(model, data, opt, epochs=20, progress=False)
+    assert history.final_loss < history.loss[0]
+
+
+def test_an_overflow_after_a_step_blames_the_learning_rate_only() -> None:
+    model, data, opt = diverging_setup(lr=1e200)  # one step puts the weights near 1e200: J overflows
+    before = model.state_dict()
+    with pytest.raises(TrainingDivergedError) as caught:
+        fit(model, data, opt, epochs=5, progress=False)
+    error = caught.value
+    assert isinstance(error.__cause__, OverflowError) and "scale the inputs" in str(error.__cause__)
+    assert error.epoch == 2 and error.stepped
+    assert "overflows a float; try a smaller learning rate (this run used lr=1e+200)" in str(error)
+    assert "scale" not in str(error)
+    assert model.state_dict() == before
+
+
+def test_a_step_the_optimizer_refuses_is_a_divergence_too() -> None:
+    data = Dataset("far", [[1.0], [2.0]], [100.0, 200.0], task="regression", nout=1)
+    model = MLP(1, [2, 1], output_activation="linear", seed=0)
+    before = model.state_dict()
+    opt = SGD(model.parameters(), lr=1e308)  # gradients near -300: the first step would make a weight inf
+    with pytest.raises(
+        TrainingDivergedError, match=r"epoch 1 of 3: SGD.step: .* would become -?inf"
+    ) as caught:
+        fit(model, data, opt, epochs=3, progress=False)
+    assert caught.value.stepped and "try a smaller learning rate (this run used lr=1e+308)" in str(
+        caught.value
+    )
+    assert opt.steps == 0 and model.state_dict() == before
 
 
 def test_data_too_large_for_the_model_fails_in_epoch_one() -> None:
@@ -53,7 +109,21 @@ def test_data_too_large_for_the_model_fails_in_epoch_one() -> None:
     model = MLP(1, [2, 1], output_activation="linear", seed=0)
     with pytest.raises(TrainingDivergedError, match="epoch 1 of 5") as caught:
         fit(model, data, Adam(model.parameters()), epochs=5, progress=False)
-    assert caught.value.epoch == 1
+    assert caught.value.epoch == 1 and not caught.value.stepped
+    # before any step no learning rate is to blame: the advice is about the data alone
+    assert str(caught.value).endswith(
+        "; scale the inputs and targets down (they overflow before any step was taken)"
+    )
+    assert "learning rate" not in str(caught.value)
+
+
+def test_a_cost_already_zero_is_not_a_rise() -> None:
+    data = Dataset("fitted", [[0.0], [1.0]], [0.0, 0.0], task="regression", nout=1)
+    model = MLP(1, [1], activation="linear", seed=0)
+    for p in model.parameters():
+        p.data = 0.0  # predicts 0 everywhere: J = 0 and every gradient 0
+    history = fit(model, data, SGD(model.parameters(), lr=0.1), epochs=3, progress=False)
+    assert history.loss == [0.0, 0.0, 0.0] and history.final_loss == 0.0
 
 
 def test_logistic_loss_needs_a_sigmoid_output() -> None:

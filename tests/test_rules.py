@@ -167,3 +167,24 @@ def test_sigmoid_is_exact_far_out_on_both_sides() -> None:
     assert Value(-800.0).sigmoid().data == 0.0
     assert Value(800.0).sigmoid().data == 1.0
     assert Value(-30.0).sigmoid().data == pytest.approx(math.exp(-30.0) / (1 + math.exp(-30.0)), rel=1e-15)
+
+
+def test_rules_built_from_the_same_description_are_equal_and_hash_alike() -> None:
+    def square(symbol: str = "²", local: str = "2 * a") -> rules.Rule:
+        return rules.Rule("square", symbol, forward="a * a", local=(local,), display="{a}²")
+
+    assert square() == square() and hash(square()) == hash(square())
+    assert len({square(), square()}) == 1
+    assert square() != square(symbol="sq") and square() != square(local="a + a")  # another description
+    assert rules.MUL != rules.ADD and rules.MUL != "mul"
+    copy = rules.Rule("mul", "*", forward="a * b", local=("b", "a"))  # the table's MUL, made again
+    assert copy == rules.MUL and copy is not rules.MUL
+
+
+def test_a_pickled_rule_comes_back_equal_and_a_registered_one_as_itself() -> None:
+    import pickle
+
+    own = rules.Rule("twice", "2×", forward="2 * a", local=("2",), checks=rules.LOG.checks)
+    assert pickle.loads(pickle.dumps(own)) == own
+    assert pickle.loads(pickle.dumps(rules.TANH)) is rules.TANH
+    assert pickle.loads(pickle.dumps(rules.power(3.0))) is rules.power(3.0)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 import sys
 import types
 from pathlib import Path
@@ -11,9 +13,9 @@ import pytest
 
 from micrograd_like import losses
 from micrograd_like.cli import main
-from micrograd_like.data import Dataset, blobs, moons, regression, xor
+from micrograd_like.data import DATASETS, Dataset, blobs, make_dataset, moons, regression, xor
 from micrograd_like.nn import MLP
-from micrograd_like.optim import SGD, Adam
+from micrograd_like.optim import PRESETS, SGD, Adam, make_optimizer
 from micrograd_like.train import LOSSES, accuracy, evaluate, fit
 
 
@@ -186,6 +188,69 @@ def test_cli_flags(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train", "--dataset", "regression", "--samples", "10", "--epochs", "2", "--noise", "0"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("final loss ") and "accuracy" not in out
+
+
+# --- the defaults train: every dataset × optimizer ends lower than it started -----------------------
+
+DEFAULT_RUNS = [(d, o) for d in DATASETS for o in PRESETS]
+EPOCHS = [10, pytest.param(100, marks=pytest.mark.slow)]  # 100: the CLI's and fit's default
+
+
+@pytest.mark.parametrize("epochs", EPOCHS)
+@pytest.mark.parametrize(("dataset", "optimizer"), DEFAULT_RUNS)
+def test_cli_defaults_train_every_dataset_with_every_optimizer(
+    dataset: str, optimizer: str, epochs: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["train", "--dataset", dataset, "--optimizer", optimizer, "--no-progress"]
+    assert main(argv if epochs == 100 else [*argv, "--epochs", str(epochs)]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    found = re.search(r"final loss (\S+) \(from (\S+)\) after", out)
+    assert found, out
+    final, start = float(found[1]), float(found[2])
+    assert math.isfinite(start) and final < start
+
+
+@pytest.mark.parametrize("epochs", EPOCHS)
+@pytest.mark.parametrize(("dataset", "optimizer"), DEFAULT_RUNS)
+def test_fit_defaults_train_every_dataset_with_every_optimizer(
+    dataset: str, optimizer: str, epochs: int
+) -> None:
+    data = make_dataset(dataset)
+    model = MLP(data.nin, [16, data.nout], output_activation="linear", seed=0)
+    # the optimizer's own defaults (PyTorch's: SGD lr=1e-3, ...); fit's loss, batch and compile defaults
+    opt = make_optimizer(optimizer, model.parameters())
+    history = (
+        fit(model, data, opt, progress=False)
+        if epochs == 100
+        else fit(model, data, opt, epochs=epochs, progress=False)
+    )
+    assert history.final_loss < history.loss[0]
+
+
+def test_default_regression_with_sgd_no_longer_blows_up(capsys: pytest.CaptureFixture[str]) -> None:
+    # 0.5, moons' rate, multiplied the cost by 1000 in 5 epochs and ended at 1e230 with exit code 0
+    assert (
+        main(["train", "--dataset", "regression", "--optimizer", "sgd", "--no-progress", "--epochs", "20"])
+        == 0
+    )
+    out, err = capsys.readouterr()
+    assert "SGD(lr=0.1," in err
+    assert re.fullmatch(r"final loss 0\.\d{6} \(from 1\.039326\) after 20 epochs in \d+\.\d s\n", out), out
+
+
+def test_a_learning_rate_too_large_is_one_line_naming_the_epoch_and_the_rise(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["train", "--dataset", "regression", "--optimizer", "sgd", "--no-progress", "--lr", "0.5"]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    line = err.splitlines()[-1]
+    # the costs of the first epochs at lr 0.5: 1.04, 1.52, 15.2, 29.3, 98.4, 2011.9 (> 1000 × 1.04)
+    assert line == (
+        "micrograd-like train: error: training diverged in epoch 6 of 100: the loss rose from 1.04 to "
+        "2.01e+03; try a smaller --lr (this run used 0.5)"
+    )
 
 
 @pytest.mark.parametrize(

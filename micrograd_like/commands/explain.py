@@ -48,7 +48,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the explanation(s); bad input is a UsageError."""
     from ..explain import explain, fmt
-    from ..expr import names_in
+    from ..expr import names_in, normal_name
     from ..lookup import find_node
     from ..walkthrough import wrap
 
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--digits must be between 1 and 17, got {args.digits}")
     root, default = build_graph(args)
     if args.wrt is not None:
-        wanted = [args.wrt]
+        wanted = [args.wrt if args.expr is None else normal_name(args.wrt)]  # 𝐚 is the expression's a
     elif default is not None:
         wanted = [default]
     else:

@@ -12,6 +12,7 @@ browser; it needs no server and makes no network request.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any, get_args
 
@@ -68,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
     """Build the graph, write the page; bad input is a UsageError (one line, exit 2)."""
     from ..example import parse_assignments
     from ..expr import names_in, parse_expression
+    from ..files import is_stdout
     from ..page import walkthrough_page, worked_example_page
     from ..render import RenderError
 
@@ -99,6 +101,10 @@ def run(args: argparse.Namespace) -> int:
                 "recompute, and take gradient-descent steps on f.",
                 renderer=args.renderer,
             )
+        if is_stdout(target):  # -o /dev/stdout: the page is the output, and nothing else
+            sys.stdout.flush()
+            sys.stdout.buffer.write(page.html.encode("utf-8"))
+            return 0
         path = page.save(target)
     except (ValueError, ArithmeticError, RenderError, OSError) as error:  # ExpressionError is a ValueError
         raise UsageError(str(error)) from None

@@ -8,8 +8,9 @@ mean squared error. `--save PATH` writes the trained model with `MLP.save` (load
 Every argument is checked before any work starts. Limits: --samples 2..100,000, --epochs
 1..100,000, --noise 0..100, hidden widths 1..1,000, and samples × parameters at most 2,000,000
 (one full-batch epoch builds a graph of about two nodes per sample per parameter, ~140 bytes each,
-so the largest run allowed needs well under a gigabyte). Training that diverges stops with a
-one-line error naming the epoch (exit code 2).
+so the largest run allowed needs well under a gigabyte). Training that diverges (the loss 1000
+times where it started, or overflowing) stops with a one-line error naming the epoch and the loss,
+exit code 2. The default learning rate is the optimizer preset's for the dataset's task.
 """
 
 from __future__ import annotations
@@ -38,7 +39,11 @@ def register(subparsers: Any) -> None:
     from ..data import DATASETS
     from ..optim import PRESETS
 
-    rates = ", ".join(f"{name} {preset.train_lr:g}" for name, preset in PRESETS.items())
+    rates = ", ".join(
+        f"{name} {preset.train_lr:g}"
+        + (f" ({preset.regression_lr:g} on regression)" if preset.regression_lr is not None else "")
+        for name, preset in PRESETS.items()
+    )
     parser = subparsers.add_parser(
         "train",
         help="train an MLP on a small dataset (moons, blobs, xor, regression)",
@@ -157,22 +162,20 @@ class _Settings(NamedTuple):
 
     epochs: int
     samples: int
-    lr: float
+    lr: float | None  # None: the optimizer preset's rate for the dataset's task
     hidden: list[int]
     save: Path | None
 
 
 def _settings(args: argparse.Namespace) -> _Settings:
     from ..data import MAX_NOISE, MAX_SAMPLES
-    from ..optim import PRESETS
 
     _check_names(args)
     epochs = _usage(checks.integer, "--epochs", args.epochs, low=1, high=MAX_EPOCHS)
     samples = _usage(checks.integer, "--samples", args.samples, low=2, high=MAX_SAMPLES)
     if args.noise is not None:
         _usage(checks.real, "--noise", args.noise, low=0.0, high=MAX_NOISE)
-    lr = PRESETS[args.optimizer].train_lr if args.lr is None else args.lr
-    _usage(checks.real, "--lr", lr, low=0.0, low_open=True)
+    lr = None if args.lr is None else _usage(checks.real, "--lr", args.lr, low=0.0, low_open=True)
     hidden = _hidden(args.hidden)
     save = _check_save_path(args.save) if args.save is not None else None
     return _Settings(epochs, samples, lr, hidden, save)
@@ -181,11 +184,13 @@ def _settings(args: argparse.Namespace) -> _Settings:
 def run(args: argparse.Namespace) -> int:
     from ..data import make_dataset
     from ..nn import MLP
-    from ..optim import make_optimizer
+    from ..optim import PRESETS, make_optimizer
     from ..train import TrainingDivergedError, fit
 
     epochs, samples, lr, hidden, save = _settings(args)
     data = _usage(make_dataset, args.dataset, samples, noise=args.noise, seed=args.seed)
+    if lr is None:
+        lr = PRESETS[args.optimizer].lr_for(data.task)
     _check_graph_size(samples, [data.nin, *hidden, data.nout])
     model = MLP(
         data.nin, [*hidden, data.nout], activation=args.activation, output_activation="linear", seed=args.seed
@@ -201,20 +206,25 @@ def run(args: argparse.Namespace) -> int:
     try:
         history = fit(model, data, optimizer, epochs=epochs, progress=args.progress, compile=args.compile)
     except TrainingDivergedError as error:
-        raise UsageError(
-            f"training diverged in epoch {error.epoch} of {error.epochs}: {error.reason}; "
+        hint = (
             f"try a smaller --lr (this run used {lr:g})"
+            if error.stepped
+            else "the data overflow before any step: try a smaller --noise"
+        )
+        raise UsageError(
+            f"training diverged in epoch {error.epoch} of {error.epochs}: {error.reason}; {hint}"
         ) from None
     seconds = time.perf_counter() - start
 
-    summary = f"final loss {history.final_loss:.6f}"
+    summary = f"final loss {history.final_loss:.6f} (from {history.loss[0]:.6f})"
     if history.final_accuracy is not None:
         summary = f"training accuracy {history.final_accuracy:.1%}, {summary}"
-    print(f"{summary} after {epochs} epochs in {seconds:.1f} s")
-    if save is not None:
+    if save is not None:  # before any output: with stdout closed or gone, the model is still kept
         try:
             model.save(save)
         except OSError as error:
             raise UsageError(f"--save {args.save}: {error.strerror or error}") from None
+    print(f"{summary} after {epochs} epochs in {seconds:.1f} s")
+    if save is not None:
         print(f"saved model to {save}")
     return 0

@@ -32,7 +32,7 @@ from ..losses import cost
 from ..names import dname
 from . import codegen
 from .codegen import Plan
-from .graph import CHECK_COMMENT, FAILURES, NOT_FINITE, replay
+from .graph import CHECK_COMMENT, FAILURES, NOT_FINITE, fell_back, replay
 
 Rows = Sequence[Sequence[float]]
 Upstream = Callable[[tuple[float, ...]], Sequence[float]]
@@ -45,7 +45,8 @@ class CompiledBatch:
     by default: every one that is not a constant) keep their current `.data` and get the gradient
     of the mean (or, with `mean=False`, of the sum) added into `.grad`. Interior nodes are not
     updated. The shape is frozen as in `compile_graph`; a failure reruns the rows on the engine,
-    for its own error naming the op and the node (no gradient is changed).
+    for its own error naming the op and the node (no gradient is changed), or for its numbers, with
+    a RuntimeWarning (once) if the engine succeeds where the code failed.
     """
 
     def __init__(self, plan: Plan) -> None:
@@ -55,27 +56,28 @@ class CompiledBatch:
         self.wrt: list[Value] = plan.wrt
         self._order = codegen.evaluation_order(plan.roots)  # for the engine fallback
         self.source = batch_source(plan)
-        namespace: dict[str, Any] = {"__name__": "micrograd_like.compiled"}
-        exec(compile(self.source, f"<compiled batch of {plan.names.text[self.root]}>", "exec"), namespace)
-        self.function = namespace["forward_backward_batch"]
+        what = f"batch of {plan.names.text[self.root]}"
+        self.function = codegen.load(self.source, "forward_backward_batch", what)
+        self._warned = False  # whether a call has said it ran on the engine instead
 
     def __call__(self, data: Rows, *, mean: bool = True) -> float:
         rows = float_rows(data, len(self.rows))
         m = len(rows)
         # the engine's J = (l1 + ... + lm) / m hands each l its upstream gradient d(J)/d(l) = 1/m
         seed = 1.0 / m if mean and m > 1 else 1.0
+        failure: Exception | None = None
         try:
             total, grads = self.function(rows, seed, *map(operator.attrgetter("data"), self.leaves))
-        except FAILURES:
-            total = None
-        if total is None:  # outside the except block: the engine's error is not "during handling"
-            return self._on_engine(rows, mean)
+        except FAILURES as error:
+            failure = error
+        if failure is not None:  # outside the except block: the engine's error is not "during handling"
+            return self._on_engine(rows, mean, failure)
         for leaf, g in zip(self.wrt, grads):
             leaf.grad += g
         return float(total / m if mean and m > 1 else total)
 
-    def _on_engine(self, rows: list[tuple[float, ...]], mean: bool) -> float:
-        """The whole set's graph on the engine, as `fit` builds it: its errors, or its numbers."""
+    def _on_engine(self, rows: list[tuple[float, ...]], mean: bool, failure: Exception) -> float:
+        """The whole set's graph on the engine, as `fit` builds it: its errors, or its numbers (said once)."""
         shared = replay([node for node in self._order if node.is_leaf and node not in self.rows])
         losses = [replay(self._order, shared, dict(zip(self.rows, row)))[self.root] for row in rows]
         if mean:
@@ -85,6 +87,7 @@ class CompiledBatch:
             for loss in losses[1:]:
                 j = j + loss
         backward(j)
+        self._warned = fell_back(self, failure, self._warned)
         for leaf in self.wrt:
             leaf.grad = shared[leaf].grad
         return j.data
@@ -138,9 +141,10 @@ def batch_source(plan: Plan) -> str:
         *codegen.check_lines([code[n] for n in codegen.watched(plan) if n is not root], check, add=True),
     ]
     body = [
-        f'"""Σ {top} over the rows ({", ".join(code[n] for n in plan.rows)}) of {data}, and its gradient',
-        f"({codegen.listing(derivatives)}), each row's backward pass started at {seed}.",
+        f'"""Σ root over the rows ({", ".join(code[n] for n in plan.rows)}) of {data}, and its gradient',
+        f"with respect to each shared leaf, each row's backward pass started at {seed}.",
         '"""',
+        codegen.comment(f"Σ {top}, and {codegen.listing(derivatives)}" if derivatives else f"Σ {top}"),
         f"{total} = 0.0",
         f"{check} = 0.0",
         *(f"{g} = 0.0" for g in params),
@@ -151,9 +155,7 @@ def batch_source(plan: Plan) -> str:
         f"    raise ArithmeticError({NOT_FINITE!r})",
         f"return {total}, {codegen.tuple_text(params)}",
     ]
-    return _module(
-        plan, "forward_backward_batch", [data, f"{seed}=1.0"], body, f"{top}, compiled by compile_batch"
-    )
+    return _module(plan, "forward_backward_batch", [data, f"{seed}=1.0"], body, "compile_batch", top)
 
 
 def _targets(plan: Plan) -> str:
@@ -162,13 +164,15 @@ def _targets(plan: Plan) -> str:
     return ", ".join(names) if len(names) > 1 else f"({names[0]},)"
 
 
-def _module(plan: Plan, name: str, first: list[str], body: list[str], title: str) -> str:
+def _module(plan: Plan, name: str, first: list[str], body: list[str], by: str, what: str) -> str:
+    """The module text around `body`: `by` names the compiler, `what` the graph (a comment)."""
     lines = [
-        f'"""{title} (micrograd_like): one sample\'s forward pass',
+        f'"""A graph compiled by micrograd_like.{by}: one sample\'s forward pass',
         "one line per node and its backpropagation one line per edge, in a loop over the rows of data.",
-        "It needs only `math`.",
+        "It needs only `math`. Names from the graph appear only in comments.",
         '"""',
         "",
+        codegen.comment(f"the graph of {what}"),
         "import math",
         "",
         "",
@@ -201,9 +205,7 @@ class CompiledModel:
         if set(plan.args) == set(self.parameters):
             plan.args = list(self.parameters)  # the model's own order: w[1]11, ..., b[1]1, ...
         self.source = model_source(plan)
-        namespace: dict[str, Any] = {"__name__": "micrograd_like.compiled"}
-        exec(compile(self.source, f"<compiled {model!r}>", "exec"), namespace)
-        self.function = namespace["forward_backward_batch"]
+        self.function = codegen.load(self.source, "forward_backward_batch", repr(model))
 
     def step(self, xs: Rows, upstream: Upstream) -> None:
         """Forward and backward over the samples `xs`; adds the summed gradients into the parameters."""
@@ -246,7 +248,7 @@ def model_source(plan: Plan) -> str:
     ]
     body = [
         f'"""For each sample ({", ".join(code[n] for n in plan.rows)}) of {data}: the outputs '
-        f"({', '.join(text[r] for r in plan.roots)}), their gradient from {upstream}, and backpropagation;",
+        f"({', '.join(outputs)}), their gradient from {upstream}, and backpropagation;",
         "returns the parameters' gradients summed over the samples.",
         '"""',
         f"{check} = 0.0",
@@ -258,5 +260,5 @@ def model_source(plan: Plan) -> str:
         f"    raise ArithmeticError({NOT_FINITE!r})",
         f"return {codegen.tuple_text(params)}",
     ]
-    title = f"The outputs {', '.join(text[r] for r in plan.roots)} of an MLP, compiled by compile_model"
-    return _module(plan, "forward_backward_batch", [data, upstream], body, title)
+    what = f"the outputs {', '.join(text[r] for r in plan.roots)} of an MLP"
+    return _module(plan, "forward_backward_batch", [data, upstream], body, "compile_model", what)

@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import Any
 
 from .. import mathexpr
 from ..backprop import parents_first, reading_order
 from ..engine import Value
-from ..names import Names, expression_of, fresh, graph_names, wrap
+from ..names import Names, expression_of, fresh, graph_names, number_literal, wrap
 from ..rules import RULES, Rule, power
 
 MAX_COLUMN = 44  # comments line up after the code, at most this far in (longer code pushes its own)
@@ -158,7 +159,54 @@ def expression_text(plan: Plan, node: Value) -> str:
 def _aligned(pairs: list[tuple[str, str]]) -> list[str]:
     """`code  # comment` lines, the comments in one column where the code is short enough."""
     width = min(max((len(code) for code, _ in pairs), default=0), MAX_COLUMN)
-    return [f"{code.ljust(width)}  # {comment}" for code, comment in pairs]
+    return [f"{code.ljust(width)}  {comment(text)}" for code, text in pairs]
+
+
+# --- user text in generated code ------------------------------------------------------------------
+
+
+def comment(text: str) -> str:
+    """`# text`, a comment that stays one comment whatever `text` holds. A label (or any text a user
+    wrote: a rule's formula, a check) enters generated code only so, or as a `literal`, both made
+    `inert`: compiling someone else's graph never runs anything.
+
+        >>> print(comment("x\\n    import os  #"))
+        # x\\n    import os  #
+    """
+    return "# " + inert(text)
+
+
+def load(source: str, function: str, what: str) -> Callable[..., Any]:
+    """Run the generated module `source` and return its `function`; `what` (a graph's name, made
+    `inert`) names the code in tracebacks."""
+    namespace: dict[str, Any] = {"__name__": "micrograd_like.compiled"}
+    exec(compile(source, f"<compiled {inert(what)}>", "exec"), namespace)
+    return namespace[function]
+
+
+def literal(text: str) -> str:
+    """`text` as a Python string literal (of its `inert` form: what the comments show)."""
+    return repr(inert(text))
+
+
+def inert(text: str) -> str:
+    """`text` with every character that is not printable written as its escape (`\\n`, `\\r`,
+    `\\x00`, `\\u2028`, a lone surrogate `\\udc80`, `\\x85`, a bidi override `\\u202e`): what is
+    left cannot end a line, hide what follows or fail to encode as UTF-8. A backslash stays
+    itself (`C:\\New`): in a comment it is only a character."""
+    if text.isprintable():  # the common case, checked at C speed
+        return text
+    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    n = ord(ch)
+    if ch in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[ch]
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
+
+
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def forward_lines(plan: Plan) -> list[str]:
@@ -176,8 +224,8 @@ def forward_lines(plan: Plan) -> list[str]:
             # gets its checks written out, and the engine then reports a failed one in its words
             for check in rule.checks:
                 condition = mathexpr.to_python(check.expr, names)
-                message = f"{rule.name}: the check {check.holds} failed"
-                lines.append((f"if not ({condition}): raise ArithmeticError({message!r})", check.holds))
+                message = literal(f"{rule.name}: the check {check.holds} failed")
+                lines.append((f"if not ({condition}): raise ArithmeticError({message})", check.holds))
         lines.append((f"{code[node]} = {_template(rule, None).format_map(names)}", comment))
     return _aligned(lines)
 
@@ -322,7 +370,7 @@ def signature(name: str, first: Sequence[str], plan: Plan) -> list[str]:
     as defaults (so the function runs as it stands)."""
     args = [
         *(f"    {a}," for a in first),
-        *(f"    {plan.names.code[leaf]}={leaf.data!r}," for leaf in plan.args),
+        *(f"    {plan.names.code[leaf]}={number_literal(leaf.data)}," for leaf in plan.args),
     ]
     return [f"def {name}(", *args, "):"]
 

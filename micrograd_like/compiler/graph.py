@@ -27,9 +27,9 @@ and `Rule.python_local` render each line), so the value and every leaf gradient 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from operator import attrgetter
-from typing import Any
 
 from ..backprop import backward
 from ..engine import Value, _node
@@ -65,8 +65,12 @@ class CompiledGraph:
     Domain errors keep the engine's words: when the plain math fails (log of a number <= 0, a
     division by zero) or any value or gradient comes out inf or nan, the call reruns the graph on
     the engine (`Rule.forward` and `backward()`, on copies), which raises the engine's own error
-    naming the op and the node; no `.grad` is changed. The compiled object keeps the graph (for
-    that rerun): drop it to free both.
+    naming the op and the node; no `.grad` is changed. Should the engine succeed where the code
+    failed, the call returns the engine's numbers and a RuntimeWarning says so (once per compiled
+    graph). The compiled object keeps the graph (for that rerun): drop it to free both.
+
+    Labels are data: they appear in the source only in comments and string literals, escaped
+    (`codegen.inert`), so compiling a graph from someone else never runs anything its labels hold.
     """
 
     def __init__(self, plan: Plan) -> None:
@@ -77,27 +81,28 @@ class CompiledGraph:
         self._constants = [node for node in plan.order if node.kind == "constant" and node not in plan.args]
         self._constant_data = tuple(map(_data, self._constants))
         self.source = graph_source(plan)
-        namespace: dict[str, Any] = {"__name__": "micrograd_like.compiled"}
-        exec(compile(self.source, f"<compiled {plan.names.text[self.root]}>", "exec"), namespace)
-        self.function = namespace["forward_backward"]
+        self.function = codegen.load(self.source, "forward_backward", plan.names.text[self.root])
+        self._warned = False  # whether a call has said it ran on the engine instead
 
     def __call__(self) -> float:
         if self._constants and tuple(map(_data, self._constants)) != self._constant_data:
             raise ValueError(_changed_constants(self))
+        failure: Exception | None = None
         try:
             value, grads = self.function(*map(_data, self.leaves))
-        except FAILURES:
-            value = None
-        if value is None:  # outside the except block: the engine's error is not "during handling"
-            return self._on_engine()
+        except FAILURES as error:
+            failure = error
+        if failure is not None:  # outside the except block: the engine's error is not "during handling"
+            return self._on_engine(failure)
         for leaf, g in zip(self.wrt, grads):
             leaf.grad += g
         return float(value)
 
-    def _on_engine(self) -> float:
-        """The same pass on the engine, on copies of the graph: its errors, or its numbers."""
+    def _on_engine(self, failure: Exception) -> float:
+        """The same pass on the engine, on copies of the graph: its errors, or its numbers (said once)."""
         copies = replay(self._order)
         backward(copies[self.root])
+        self._warned = fell_back(self, failure, self._warned)
         for leaf in self.wrt:
             leaf.grad = copies[leaf].grad
         return copies[self.root].data
@@ -159,6 +164,19 @@ def replay(
     return made
 
 
+def fell_back(compiled: object, failure: Exception, warned: bool) -> bool:
+    """Warn, once per compiled object, that its code failed where the engine did not (so that call
+    ran on the engine, at the engine's speed); returns True from then on."""
+    if not warned:
+        warnings.warn(
+            f"{compiled!r}: the compiled code failed ({type(failure).__name__}: {failure}) where the "
+            "engine did not, so the engine computed this call (and will compute any other that fails)",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+    return True
+
+
 def _changed_constants(f: CompiledGraph) -> str:
     changed = [
         f"{before!r} is now {node.data!r}"
@@ -182,7 +200,11 @@ def graph_source(plan: Plan) -> str:
     top = text[root]
     check = plan.fresh("check")
     derivatives = [dname(top, text[leaf]) for leaf in plan.wrt]
-    body: list[str] = [f'"""{top} and its gradient ({codegen.listing(derivatives)}) at these values."""']
+    body: list[str] = [
+        '"""The root\'s value and its gradient with respect to each leaf, at these values."""',
+        codegen.comment(f"{top}, and {codegen.listing(derivatives)}" if derivatives else top),
+        "",
+    ]
     forward = codegen.forward_lines(plan)
     if forward:
         body += ["# forward pass: each node from its parents", *forward, ""]
@@ -200,12 +222,14 @@ def graph_source(plan: Plan) -> str:
         f"return {code[root]}, {codegen.tuple_text([grad[leaf] for leaf in plan.wrt])}",
     ]
     lines = [
-        f'"""{top} compiled by micrograd_like.compile_graph: the forward pass one line per node, then',
+        '"""A graph compiled by micrograd_like.compile_graph: the forward pass one line per node, then',
         "backpropagation one line per edge (the parent's gradient += local derivative × upstream gradient).",
         "",
         "It needs only `math`. forward_backward() computes at the values below; pass others as arguments.",
+        "Names from the graph appear only in comments and in the printed text at the end.",
         '"""',
         "",
+        codegen.comment(f"the graph of {top}"),
         "import math",
         "",
         "",
@@ -215,8 +239,8 @@ def graph_source(plan: Plan) -> str:
         "",
         'if __name__ == "__main__":',
         "    value, grads = forward_backward()",
-        f"    print({top + ' ='!r}, value)",
-        f"    for name, g in zip({codegen.tuple_text([repr(d) for d in derivatives])}, grads):",
+        f"    print({codegen.literal(top + ' =')}, value)",
+        f"    for name, g in zip({codegen.tuple_text([codegen.literal(d) for d in derivatives])}, grads):",
         '        print(name, "=", g)',
     ]
     return "\n".join(lines) + "\n"

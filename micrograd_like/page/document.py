@@ -12,7 +12,6 @@ import html
 import json
 import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -21,6 +20,7 @@ from typing import Any
 
 from ..backprop import backward_order
 from ..engine import Value
+from ..files import write_text
 from ..names import graph_names
 from ..render import Renderer, render_svg
 from ..viz import DEFAULT_MAX_NODES, draw_dot
@@ -46,31 +46,11 @@ class WalkthroughPage:
     height: int = 900  # pixels of the inline frame in a notebook
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the page to `path` (whole or not at all) and return the path.
+        """Write the page to `path` (whole or not at all: `files.write_text`) and return the path.
 
         An OSError says why not: the folder does not exist, the path is a folder, no permission.
         """
-        target = Path(path)
-        if target.is_dir():
-            raise IsADirectoryError(
-                f"cannot write {str(target)!r}: it is a directory (name a file, e.g. page.html)"
-            )
-        folder = target.parent
-        if not folder.is_dir():
-            raise FileNotFoundError(f"cannot write {str(target)!r}: folder {str(folder)!r} does not exist")
-        try:
-            fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-        except OSError as error:
-            raise type(error)(f"cannot write {str(target)!r}: {error.strerror or error}") from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                file.write(self.html)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        return target
+        return write_text(path, self.html)
 
     def _repr_html_(self) -> str:
         title = html.escape(self.data["title"], quote=True)
