@@ -2,7 +2,9 @@
 /* micrograd_like.data's datasets, point for point: each generator below repeats the Python one of
  * the same name step by step, with Python's own random.Random (pyrandom.js), so the same n, noise
  * and seed give the same points and labels (tests/js/datasets.test.js checks every point against
- * what Python writes). Change both together. */
+ * what Python writes). Change both together. Not on the page yet: a chapter that imports it
+ * (`import { makeDataset } from "./datasets.js";`, as page.js imports its modules) gets it, with
+ * pyrandom.js and format.js, into the page's one script; page/bundle.py ships only what is imported. */
 
 import { repr } from "./format.js";
 import { PyRandom } from "./pyrandom.js";
