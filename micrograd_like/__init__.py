@@ -13,12 +13,21 @@ The namespace holds the public API only (`__all__`, which `dir()` lists); the su
 
 from typing import TYPE_CHECKING
 
-from .backprop import BackwardError, BackwardStep, Edge, backward, backward_order, backward_steps
+from .backprop import (
+    BackwardError,
+    BackwardStep,
+    Edge,
+    StaleStepsError,
+    backward,
+    backward_order,
+    backward_steps,
+)
 from .engine import Value, apply, is_recording, no_grad
 from .explain import Explanation, count_paths, explain
 from .expr import parse_expression
 from .gradcheck import GradcheckError, gradcheck
 from .higher import grad, hessian
+from .landscape import landscape
 from .network_view import draw_network
 from .nn import MLP, Layer, ModelFileError, Module, Neuron
 from .optim import PRESETS, SGD, Adadelta, Adagrad, Adam, DivergenceError, RMSProp
@@ -80,6 +89,7 @@ __all__ = [
     "Neuron",
     "RMSProp",
     "Rule",
+    "StaleStepsError",
     "TrainingDivergedError",
     "Value",
     "WalkthroughPage",
@@ -98,6 +108,7 @@ __all__ = [
     "gradcheck",
     "hessian",
     "is_recording",
+    "landscape",
     "no_grad",
     "parse_expression",
     "render",

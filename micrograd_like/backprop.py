@@ -1,8 +1,10 @@
 """Reverse-mode backpropagation: a topological order and the one chain-rule loop.
 
-`backward_steps(root)` and `backward(root)` run the same loop, `_chain_rule`, the only place
-gradients are computed; the steps version runs it one node at a time and yields each node's
-step as it happens, with the gradients filled in so far.
+`backward_steps(root)` and `backward(root)` run the same loop, `_chain_rule`, in the nodes'
+`.grad` slots; the steps version runs it one node at a time and yields each node's step as it
+happens, with the gradients filled in so far. `gradients(root, inputs)` runs the same loop
+(`_chain_rule_aside`) with the gradients in a dict of its own: the same floats, no `.grad`
+written. The order comes from `_search`, which keeps its visited nodes in a set of its own.
 
     >>> from micrograd_like import Value
     >>> x = Value(3.0, "x")
@@ -22,6 +24,7 @@ is left as it was before the call.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -49,9 +52,7 @@ def backward_order(root: Value) -> list[Value]:
 
 def parents_first(roots: Iterable[Value]) -> list[Value]:
     """Every node below `roots`, each placed after all of its parents."""
-    search = _Search(roots)
-    search.restore()
-    return search.placed
+    return _search(roots)
 
 
 def reading_order(
@@ -111,95 +112,89 @@ def computing_order(roots: Sequence[Value], *, leaves: bool = True) -> list[Valu
     return placed
 
 
-ZERO = 0.0  # the gradient every new node starts with: a search saves only gradients that are not it
+ZERO = 0.0  # the gradient every new node starts with (engine.py): a backward pass need not save it
+# (where `is` also matches other zeros, as on PyPy, those are put back as this 0.0: the same number)
+
+_PLACE = object()  # on the search's stack: "the node below me has all its parents placed"
 
 
-class _Search:
-    """The textbook topological sort: a depth-first search that places a node once all its
-    parents are placed. It uses an explicit stack, so a million-node chain is fine, and visits
-    parents in their order, so the same graph always gives the same order.
+def _search(
+    roots: Iterable[Value], cleared: list[Value | float] | None = None, leaves: list[Value] | None = None
+) -> list[Value]:
+    """Every node below `roots` once, each placed after all of its parents (a topological order).
 
-    A node's state lives in its gradient slot, which backward has to reset anyway: on entry the
-    gradient is saved (unless it is the shared `ZERO` a new node starts with: nothing to save)
-    and set to `entered`; once its parents are placed, to `placed`. Both are floats 0.0 made for
-    this search alone (`is` tells them from any other float), so a search inside another, e.g.
-    naming nodes while stepping, has marks of its own. `restore` puts every gradient back.
+    A depth-first search: a node is entered, its parents are searched, then it is placed. The
+    stack is explicit (a million-node chain is fine) and parents are visited in their order (the
+    same graph always gives the same order). The placed nodes are kept in a set of the search's
+    own, so it reads only `_a` and `_b` and searches in several threads never meet.
 
-    A node is pushed again as its own exit marker: popped while still `entered` it means all its
-    parents are placed (in a DAG nothing above it on the stack can be the node itself again).
+    Entering a node pushes it back with `_PLACE` above it: once the stack is down to `_PLACE`,
+    everything pushed since (its parents and theirs) has been placed. A node pushed twice before
+    it is placed is skipped the second time it comes up.
+
+    `cleared` is for `backward()` alone: each interior node's gradient is set to 0.0 as it is
+    placed (to be computed from scratch), and every gradient that was not the new-node `ZERO`
+    is appended to `cleared` as node, gradient, node, gradient, ... to be put back on failure;
+    the leaves are appended to `leaves` (every inf or nan reaches one: the finiteness check).
     """
+    placed: list[Value] = []
+    done: set[Value] = set()
+    stack: list[object] = []
+    push, pop, place, finish = stack.append, stack.pop, placed.append, done.add
+    marker, zero = _PLACE, ZERO
+    save = None if cleared is None else cleared.append
+    leaf = None if leaves is None else leaves.append
+    try:
+        for root in roots:
+            push(root)
+            while stack:
+                node: Value = pop()  # type: ignore[assignment]
+                if node is marker:  # every parent of the node below is placed
+                    node = pop()  # type: ignore[assignment]
+                    if save is not None:  # saved before it counts as placed (and so put back)
+                        grad = node.grad
+                        if grad is not zero:
+                            save(node)
+                            save(grad)
+                            node.grad = zero
+                    finish(node)
+                    place(node)
+                    continue
+                if node in done:
+                    continue
+                a = node._a
+                if a is None:  # a leaf has nothing to wait for
+                    if save is not None:
+                        grad = node.grad
+                        if grad is not zero:
+                            save(node)
+                            save(grad)
+                        leaf(node)  # type: ignore[misc]
+                    finish(node)
+                    place(node)
+                    continue
+                push(node)
+                push(marker)
+                if a not in done:
+                    push(a)
+                b = node._b
+                if b is not None and b not in done:
+                    push(b)
+    except BaseException:  # interrupted (Ctrl-C): every gradient as it was
+        if cleared is not None:
+            _put_back(placed, cleared)
+        raise
+    return placed
 
-    __slots__ = ("entered", "leaves", "placed", "saved", "stack")
 
-    def __init__(self, roots: Iterable[Value]) -> None:
-        placed: list[Value] = []
-        leaves: list[Value] = []
-        saved: list[Value | float] = []  # node, its gradient before, node, gradient, ...
-        stack: list[Value] = []
-        self.placed, self.leaves, self.saved, self.stack = placed, leaves, saved, stack
-        push, pop, place, save = stack.append, stack.pop, placed.append, saved.append
-        zero = ZERO
-        entered = self.entered = float.fromhex("0x0p+0")  # new float objects, unlike the literal 0.0
-        done = float.fromhex("0x0p+0")
-        try:
-            for root in roots:
-                push(root)
-                while stack:
-                    node = pop()
-                    grad = node.grad
-                    if grad is entered:  # its exit marker: every parent is placed
-                        node.grad = done
-                        place(node)
-                        continue
-                    if grad is done:
-                        continue
-                    if grad is not zero:
-                        save(node)
-                        save(grad)
-                    a = node._a
-                    if a is None:  # a leaf has nothing to wait for
-                        node.grad = done
-                        place(node)
-                        leaves.append(node)
-                        continue
-                    node.grad = entered
-                    push(node)
-                    grad = a.grad
-                    if grad is not done and grad is not entered:
-                        push(a)
-                    b = node._b
-                    if b is not None:
-                        grad = b.grad
-                        if grad is not done and grad is not entered:
-                            push(b)
-        except BaseException:
-            self.restore()
-            raise
-        self.stack = []
-
-    def restore(self) -> None:
-        """Every gradient as it was before the search (or before a failed backward pass)."""
-        zero = ZERO
-        for node in self.placed:
-            node.grad = zero
-        entered = self.entered
-        for node in self.stack:  # only if the search itself was interrupted
-            if node.grad is entered:
-                node.grad = zero
-        self._put_back(leaves_only=False)
-
-    def restore_leaves(self) -> None:
-        """The leaves' gradients as before (they accumulate); interior ones stay 0.0."""
-        zero = ZERO
-        for node in self.leaves:
-            node.grad = zero
-        self._put_back(leaves_only=True)
-
-    def _put_back(self, *, leaves_only: bool) -> None:
-        flat = iter(self.saved)
-        for node, grad in zip(flat, flat):
-            if not leaves_only or node._a is None:  # type: ignore[union-attr]
-                node.grad = grad  # type: ignore[union-attr]
+def _put_back(order: list[Value], cleared: list[Value | float]) -> None:
+    """Every gradient as it was before `_search(..., cleared)` and a failed pass."""
+    zero = ZERO
+    for node in order:
+        node.grad = zero
+    flat = iter(cleared)
+    for saved, grad in zip(flat, flat):
+        saved.grad = grad  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,9 +207,13 @@ class Edge:
     parent_grad: float  # parent.grad right after the addition
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class BackwardStep:
-    """A node reached by the backward pass, its upstream gradient, and the edges it fed."""
+    """A node reached by the backward pass, its upstream gradient, and the edges it fed.
+
+    `print(step)` gives every edge's local · upstream; `repr` (a bare `next(steps)` in a REPL)
+    one line of at most `REPR_WIDTH` characters.
+    """
 
     index: int  # 0 for the root, then in backward order
     node: Value
@@ -225,6 +224,16 @@ class BackwardStep:
 
     def name(self, node: Value) -> str:
         return self.names[node]
+
+    def __repr__(self) -> str:
+        root, node = _short(self.names[self.root]), _short(self.names[self.node])
+        what = "leaf" if not self.edges else self.node.op
+        edges = f", {len(self.edges)} edge{'' if len(self.edges) == 1 else 's'}" if self.edges else ""
+        text = (
+            f"<BackwardStep {self.index + 1} of {len(self.names)}: {node} = {self.node.data:.6g} ({what}), "
+            f"upstream {dname(root, node)} = {self.upstream:.6g}{edges}; print() it for the chain rule>"
+        )
+        return text if len(text) <= REPR_WIDTH else text[: REPR_WIDTH - 2] + "…>"
 
     def __str__(self) -> str:
         root, node = self.names[self.root], self.names[self.node]
@@ -241,11 +250,19 @@ class BackwardStep:
         return "\n".join(lines)
 
 
+REPR_WIDTH = 200  # characters of a step's repr: one line in a REPL
+_NAME_WIDTH = 40  # characters of a name inside that line
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= _NAME_WIDTH else name[: _NAME_WIDTH - 1] + "…"
+
+
 def _chain_rule(order: Iterable[Value]) -> None:
     """The chain rule, once per edge, nodes in backward order: parent.grad += local · upstream.
 
-    The only place gradients are computed: `backward()` runs it over the whole order in one go,
-    `backward_steps` one node at a time, watching.
+    `backward()` runs it over the whole order in one go, `backward_steps` one node at a time,
+    watching. `_chain_rule_aside` is the same loop with the gradients kept in a dict.
     """
     for node in order:
         a = node._a
@@ -264,16 +281,94 @@ def _chain_rule(order: Iterable[Value]) -> None:
         b.grad += local_b * upstream  # (second parent)
 
 
+def _chain_rule_aside(order: list[Value], wanted: set[Value]) -> tuple[dict[Value, float], float]:
+    """`_chain_rule` from zero over `order` (root first), with d(root)/d(node) kept in a dict of
+    its own instead of the `.grad` slots: nothing in the graph is read but data and structure, so
+    calls in several threads never meet. The same products added in the same order, so the same
+    floats as `backward()` from zero.
+
+    A node's sum leaves the dict when its turn comes (it is complete then: every user came
+    earlier), so the dict holds only the sums still forming, which keeps it small and fast. Of the
+    leaves only the `wanted` ones are kept; every contribution to a leaf is also added to one
+    number, which is finite exactly when `backward()`'s check passes (every inf or nan reaches a
+    leaf). Returns d(root)/d(x) for every wanted x below the root, and that number.
+    """
+    root = order[0]
+    forming: dict[Value, float] = {root: 1.0}  # d(root)/d(root) = 1
+    found: dict[Value, float] = {}
+    to_leaves = 0.0
+    get, take = forming.get, forming.pop
+    for node in order:
+        a = node._a
+        if a is None:  # a leaf: its sum stays in `forming` (if wanted)
+            continue
+        upstream = take(node, 0.0)  # complete: every node that uses this one came earlier
+        if node in wanted:
+            found[node] = upstream
+        rule = node._op
+        fixed = rule.fixed  # type: ignore[union-attr]
+        b = node._b
+        if b is None:
+            local_a = rule.d(node.data, a.data) if fixed is None else fixed[0]  # type: ignore[union-attr]
+        else:
+            local_a, local_b = rule.d(node.data, a.data, b.data) if fixed is None else fixed  # type: ignore[union-attr]
+        contribution = local_a * upstream  # (first parent)
+        if a._a is None:
+            to_leaves += contribution
+            if a in wanted:
+                forming[a] = get(a, 0.0) + contribution
+        else:
+            forming[a] = get(a, 0.0) + contribution
+        if b is None:
+            continue
+        contribution = local_b * upstream  # (second parent: the same, for b)
+        if b._a is None:
+            to_leaves += contribution
+            if b in wanted:
+                forming[b] = get(b, 0.0) + contribution
+        else:
+            forming[b] = get(b, 0.0) + contribution
+    for x in wanted:
+        if x in forming and x._a is None:
+            found[x] = forming[x]
+    return found, to_leaves
+
+
+class StaleStepsError(RuntimeError):
+    """A `backward_steps` generator resumed after something else changed a gradient it still
+    needs (another backward pass, a second `steps()`, a write to `.grad`): adding onto it would
+    give a wrong number, so it stops."""
+
+
+def _unchanged(node: Value, left: dict[Value, float], names: dict[Value, str]) -> None:
+    """StaleStepsError unless `node.grad` is what this pass last left there (nan equals nan)."""
+    now, then = node.grad, left[node]
+    if now != then and (now == now or then == then):
+        raise StaleStepsError(
+            f"the gradients changed since these steps began ({wrap(names[node])}.grad is {now!r}, these "
+            f"steps left {then!r}: another backward pass or a write to .grad since): "
+            "call backward_steps(root) again"
+        )
+
+
 def _steps(order: list[Value], root: Value) -> Iterator[BackwardStep]:
-    """`_chain_rule` one node at a time, each node's step recorded after it ran."""
+    """`_chain_rule` one node at a time, each node's step recorded after it ran.
+
+    Before each step, the gradients it reads (its node's, its parents' running sums) are checked
+    against what this pass left in them: between two steps the caller may do anything.
+    """
     names = node_names(order)
+    left = {node: node.grad for node in order}  # every .grad as this pass last left it
     for index, node in enumerate(order):
+        _unchanged(node, left, names)
         upstream = node.grad
         rule = node.rule
         if rule is None:
             yield BackwardStep(index, node, upstream, (), root, names)
             continue
         parents = node.parents
+        for parent in parents:
+            _unchanged(parent, left, names)
         before = parents[0].grad
         _chain_rule((node,))
         twice = len(parents) == 2 and parents[0] is parents[1]  # x·x: both edges reach one parent
@@ -282,6 +377,7 @@ def _steps(order: list[Value], root: Value) -> Iterator[BackwardStep]:
             contribution = local * upstream
             now = before + contribution if twice and k == 0 else parent.grad  # the first saw its own sum only
             edges.append(Edge(parent, local, contribution, now))
+            left[parent] = parent.grad
         yield BackwardStep(index, node, upstream, tuple(edges), root, names)
 
 
@@ -289,7 +385,19 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     """Backpropagate from `root`, yielding a `BackwardStep` per node as it is processed.
 
     Seeds d(root)/d(root) = 1, zeroes every interior gradient first (so repeated calls never
-    drift) and adds into leaves (so two calls double a leaf's gradient, as in PyTorch).
+    drift) and adds into leaves (so two calls double a leaf's gradient, as in PyTorch). Run to
+    the end, it leaves exactly what `backward()` leaves.
+
+    Between two steps the caller may look at anything: what only explains (`explain`, `grad`,
+    `gradients`, drawings) writes no `.grad`. If something does write one this pass still needs
+    (`backward()`, another `backward_steps`, an assignment), the next step raises
+    `StaleStepsError` instead of adding onto it: "the gradients changed since these steps began:
+    call backward_steps(root) again". A gradient this pass has finished with (its node's step
+    has passed) is not read again, so a change to it does not stop the steps and stays as the
+    other writer left it. So a `backward()` of the same root in between either stops the steps
+    or they end exactly where two complete passes end (each leaf twice its gradient, interior
+    nodes once); between `WorkedExample.steps()`, which start the leaves from zero, where one
+    clean pass ends.
     """
     return _run(root, steps=True)
 
@@ -301,35 +409,39 @@ def backward(root: Value) -> None:
 
 
 def gradients(root: Value, inputs: Iterable[Value]) -> list[float]:
-    """d(root)/d(x) for each x in `inputs`, by the backward pass, with every `.grad` left as it was.
+    """d(root)/d(x) for each x in `inputs`, by the backward pass, without writing any `.grad`.
 
-    The same loop and the same numbers as `backward()` (0.0 for an input not below the root);
-    it runs in the nodes' `.grad` slots from zero and puts every one back, also on error.
+    The same chain rule, products and order as `backward()` from zero, so the same floats (0.0
+    for an input not below the root), kept in a dict of its own (`_chain_rule_aside`): threads
+    may call it at once on one graph, and a `backward_steps` in progress is not disturbed. It
+    fails where `backward()` fails, with the same `BackwardError`.
     """
-    search = _Search([root])  # every .grad saved, then 0.0
+    inputs = list(inputs)
+    order = _search([root])
+    order.reverse()
     try:
-        order = search.placed
-        order.reverse()
-        root.grad = 1.0
-        for _ in _checked(order, order, search.leaves):
-            pass
-        below = set(order)
-        return [x.grad if x in below else 0.0 for x in inputs]
-    finally:
-        search.restore()
+        found, to_leaves = _chain_rule_aside(order, set(inputs))
+    except (ArithmeticError, ValueError):
+        raise _local_error(order) from None
+    if to_leaves - to_leaves != 0.0:  # an inf or nan somewhere (or only the sum overflowed):
+        twin = copy.deepcopy(root)  # backward() from zero on a copy finds it and says where
+        for node in parents_first([twin]):
+            node.grad = ZERO
+        twin.backward()
+    return [found.get(x, 0.0) for x in inputs]
 
 
 def _run(root: Value, steps: bool) -> Iterator[BackwardStep]:
     """The backward pass from `root`, in one go or (steps=True) yielding each node's step."""
-    search = _Search([root])  # interior gradients now 0.0, to be recomputed from scratch
-    search.restore_leaves()  # leaves accumulate onto what they held
-    order = search.placed
+    cleared: list[Value | float] = []
+    leaves: list[Value] = []
+    order = _search([root], cleared, leaves)  # interior gradients now 0.0; leaves accumulate onto theirs
     order.reverse()
     root.grad = 1.0 if root._a is not None else root.grad + 1.0  # d(root)/d(root); a leaf root accumulates
     try:
-        yield from _checked(_steps(order, root) if steps else order, order, search.leaves)
+        yield from _checked(_steps(order, root) if steps else order, order, leaves)
     except BackwardError:
-        search.restore()
+        _put_back(order, cleared)
         raise
 
 
@@ -345,21 +457,16 @@ def _checked(
             yield from work
     except (ArithmeticError, ValueError) as error:
         raise error if isinstance(error, BackwardError) else _local_error(order) from None
-    _check_finite(order, leaves)
-
-
-# --- when it fails: put everything back and say where -------------------------------------------
-
-
-def _check_finite(order: list[Value], leaves: list[Value]) -> None:
     # An inf or nan anywhere reaches a leaf: every interior node passes local · its gradient on
     # to its parents, and inf · 0 is nan. So one sum over the leaves finds it.
     total = sum(map(_grad, leaves))
-    if total - total == 0.0:
-        return
-    problem = _first_non_finite(order)
-    if problem is not None:  # None: only the sum itself overflowed, every gradient is finite
-        raise BackwardError(problem)
+    if total - total != 0.0:
+        problem = _first_non_finite(order)
+        if problem is not None:  # None: only the sum itself overflowed, every gradient is finite
+            raise BackwardError(problem)
+
+
+# --- when it fails: put everything back and say where -------------------------------------------
 
 
 def _describe(node: Value, names: dict[Value, str]) -> str:

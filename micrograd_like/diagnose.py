@@ -140,7 +140,7 @@ class StepReport:
 
 
 def judge_step(before: WorkedExample, after: WorkedExample) -> StepReport:
-    """Compare two examples one gradient-descent step apart (runs backward() on both)."""
+    """Compare two examples one gradient-descent step apart (no `.grad` changes in either)."""
     return StepReport(
         before.loss.data,
         after.loss.data,

@@ -40,7 +40,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .backprop import BackwardStep, backward_order, backward_steps
+from .backprop import BackwardStep, StaleStepsError, backward_order, backward_steps, gradients
 from .engine import Value, is_recording
 from .explain import Explanation, explain
 from .losses import squared_error
@@ -149,7 +149,9 @@ class WorkedExample:
     `update()` does not change the model: it returns the parameters one step would give, and
     `after_update()` builds the example again with them, so this object stays the "before" picture.
     `backward()` and `steps()` start every leaf's gradient from zero, so calling them again (or
-    both) shows the same numbers instead of accumulating.
+    both) shows the same numbers instead of accumulating. They are the only methods that write
+    `.grad`: `gradients()`, `chain()`, `update()`, `finite_difference()` compute on the side, so
+    they can be called between two steps without changing what the steps show.
     """
 
     params: dict[str, float]
@@ -238,15 +240,25 @@ class WorkedExample:
     def steps(self) -> Iterator[BackwardStep]:
         """The backward pass one node at a time (`backward_steps` on the loss), from zero gradients.
 
-        Running it to the end leaves exactly the gradients `backward()` leaves.
+        Running it to the end leaves exactly the gradients `backward()` leaves. Between steps,
+        anything that only explains (`chain`, `gradients`, `update`, `explain`, `grad`, drawings)
+        can be called. If `backward()`, another `steps()` or an assignment changes a gradient
+        these steps still need, the next step raises `StaleStepsError`: "the gradients changed
+        since these steps began: call ex.steps() again". (A change only to gradients the steps
+        are done with is kept: see `backward_steps`.)
         """
         self._zero_leaves()
-        yield from backward_steps(self.loss)
+        try:
+            yield from backward_steps(self.loss)
+        except StaleStepsError as error:
+            detail = str(error).rsplit(": call ", 1)[0]
+            raise StaleStepsError(f"{detail}: call ex.steps() again") from None
 
     def gradients(self) -> dict[str, float]:
-        """dL/dp for every parameter (runs `backward()`)."""
-        self.backward()
-        return {name: self.nodes[name].grad for name in self.parameter_names}
+        """dL/dp for every parameter: the numbers `backward()` fills in, computed on the side
+        (`backprop.gradients`), so no `.grad` changes."""
+        names = self.parameter_names
+        return dict(zip(names, gradients(self.loss, [self.nodes[name] for name in names])))
 
     def update(self) -> dict[str, float]:
         """Every parameter after one gradient-descent step, p − lr·dL/dp (the model is not changed)."""
@@ -269,9 +281,8 @@ class WorkedExample:
         return FiniteDifference(name, h, plus, minus, (plus - minus) / (2 * h))
 
     def chain(self, param: str = "w[2]12", *, digits: int | None = None) -> Explanation:
-        """The chain rule from L down to one parameter, through the named nodes (runs `backward()`)."""
+        """The chain rule from L down to one parameter, through the named nodes (no `.grad` changes)."""
         self._check_param(param)
-        self.backward()
         return explain(self.loss, self.nodes[param], skip_unlabelled=True, digits=digits)
 
     def _check_param(self, name: str) -> None:

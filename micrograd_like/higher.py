@@ -79,9 +79,10 @@ def grad(
     (and a root computed inside `no_grad()`, a plain leaf, has derivative 0 with respect to
     anything but itself). A value used twice contributes along both uses, as in `backward()`.
 
-    create_graph=False: plain floats, from `backward()`'s own chain-rule loop run from zero: the
-    same numbers `backward()` leaves in the inputs' `.grad`, at the same cost. (The loop runs in
-    the `.grad` slots; every `.grad` is put back before `grad` returns or raises.) It fails
+    create_graph=False: plain floats, from `backward()`'s chain-rule loop run from zero with the
+    gradients kept in a dict of its own (`backprop.gradients`): the same numbers `backward()`
+    leaves in the inputs' `.grad`, while no `.grad` is read or written, so threads may call it
+    at once on one graph and a `backward_steps` in progress is not disturbed. It fails
     exactly where `backward()` fails: `BackwardError` naming the op and node whose local derivative
     cannot be computed (d√x/dx at 0) or where a gradient stops being a finite float.
 

@@ -28,6 +28,7 @@ derivative × upstream, and every gradient known so far. `page_through(pages, ..
 from __future__ import annotations
 
 import contextlib
+import copy
 import itertools
 import os
 import select
@@ -50,10 +51,13 @@ def backward_pages(
     source: Value | Iterable[BackwardStep], *, digits: int | None = None, width: int | None = None
 ) -> list[str]:
     """One page of text per backward step from a root `Value`, or of the steps given (e.g.
-    `WorkedExample.steps()`, which starts the leaves from zero). This *is* the backward pass:
-    afterwards the gradients are those `backward()` gives (leaves accumulate, as there). Numbers
-    are exact unless `digits` rounds them; with `width`, long lines wrap between terms."""
-    steps = iter(backward_steps(source) if isinstance(source, Value) else source)
+    `WorkedExample.steps()`, which starts the leaves from zero, and writes `.grad` as it runs).
+
+    From a root, the pass runs on a copy of the graph that holds the same numbers and gradients,
+    so the pages show what `backward()` does there (leaves accumulate onto what they hold) while
+    no `.grad` of the graph changes. Numbers are exact unless `digits` rounds them; with `width`,
+    long lines wrap between terms."""
+    steps = iter(backward_steps(copy.deepcopy(source)) if isinstance(source, Value) else source)
     first = next(steps, None)
     if first is None:
         return []

@@ -4,7 +4,8 @@
 all parameters, after the step), each a list of steps; a notebook can print them one at a time.
 `summary(ex)` returns the same numbers as a JSON-ready dict. Every number comes from the engine:
 the forward values from the nodes, each formula from the op rules (`Rule.local_text` with the
-nodes' names, then with their numbers), the gradients from `backward()`. Nothing reads a name to
+nodes' names, then with their numbers), the gradients from `backward()`'s loop run on the side
+(`WorkedExample.gradients()`: nothing here writes `.grad`). Nothing reads a name to
 find the structure: the text follows the graph, so it works for any `MLP` (biases, more layers).
 
     >>> from micrograd_like.example import build
@@ -72,7 +73,7 @@ def walkthrough(ex: WorkedExample, param: str = "w[2]12", *, digits: int | None 
         kind = "parameters" if ex.bias else "weights"
         raise ValueError(f"unknown weight {param!r}; valid {kind}: {', '.join(ex.parameter_names)}")
     text = _Text(ex, digits)
-    after = ex.after_update()  # runs backward() on ex, so ex's gradients are filled from here on
+    after = ex.after_update()
     return [
         text.intro(),
         text.forward(),
@@ -92,6 +93,7 @@ class _Text:
         self.digits = digits
         self.names = graph_names(_nodes(ex.loss)).text
         self.float_explained = digits is not None  # rounded numbers need no note on float rounding
+        self.grads = ex.gradients()  # backward()'s numbers, computed on the side: no .grad changes
 
     def f(self, x: float) -> str:
         """A number as printed."""
@@ -227,8 +229,8 @@ class _Text:
             steps += self._path(path.factors, edges.factors, shown if i > 1 else [])
             if i == 1:
                 shown = [(fac.top, fac.bottom) for fac in path.factors]
-        node = ex.nodes[param]
-        same = "the same float" if node.grad == explanation.total else "differs in the last bits"
+        grad = self.grads[param]
+        same = "the same float" if grad == explanation.total else "differs in the last bits"
         if count == 1:
             total = " · ".join(fac.name for fac in explanation.paths[0].factors)
         else:
@@ -236,9 +238,9 @@ class _Text:
             total = f"the sum over the {_number_word(count)} paths = {total}"
         steps.append(
             f"In one line: {explanation.name} = {total} = {f(explanation.total)}\n"
-            f"and backward() stored {param}.grad = {f(node.grad)} ({same})."
+            f"and backward() stored {param}.grad = {f(grad)} ({same})."
         )
-        steps.append(self._check(param, node.grad))
+        steps.append(self._check(param, grad))
         return steps
 
     def _path(
@@ -373,7 +375,7 @@ class _Text:
 
     def update(self, param: str, after: WorkedExample) -> Section:
         ex, f, p = self.ex, self.f, self.p
-        g = ex.nodes[param].grad
+        g = self.grads[param]
         return Section(
             "5. Update",
             (
@@ -388,7 +390,7 @@ class _Text:
         names = ex.parameter_names
         h = ex.finite_difference(names[0]).h
         grads = [("", "dL/dw (backward)", f"(L(w+h) − L(w−h))/2h, h = {h:g}")]
-        grads += [(n, f(ex.nodes[n].grad), self.estimate(ex.finite_difference(n).estimate)) for n in names]
+        grads += [(n, f(self.grads[n]), self.estimate(ex.finite_difference(n).estimate)) for n in names]
         steps = [("", "w", "w − α·dL/dw")]
         steps += [(n, f(ex.params[n]), f(after.params[n])) for n in names]
         what = "weights and biases" if ex.bias else "weights"

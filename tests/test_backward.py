@@ -6,13 +6,17 @@ reproduce it to the bit, and plain-Python loops doing the same multiplications f
 
 from __future__ import annotations
 
+import copy
 import gc
 import math
 import sys
 
 import pytest
+from hypothesis import given, settings
+from oracles import Program, programs, run_engine
 
 from micrograd_like import BackwardStep, Value, backward, backward_order, backward_steps
+from micrograd_like.backprop import parents_first
 
 # --- a value used more than once --------------------------------------------------------------------
 
@@ -309,3 +313,28 @@ def test_applying_the_steps_gives_the_same_grads_as_backward() -> None:
         for e in step.edges:
             rebuilt[e.parent.label] = rebuilt.get(e.parent.label, 0.0) + e.local * rebuilt[step.node.label]
     assert rebuilt == grads(plain)
+
+
+# --- the topological order: a visited set of its own, nothing written into the graph -------------
+
+
+@settings(max_examples=100, deadline=None)
+@given(program=programs())
+def test_the_order_is_topological_and_reads_no_gradient(program: Program) -> None:
+    nodes = run_engine(program, [Value(x, f"x{i}") for i, x in enumerate(program.inputs)])
+    root = nodes[-1]
+    same = 0.0
+    for node in nodes:
+        node.grad = same  # one float object everywhere: no mark can be told from another by `is`
+    order = parents_first([root])
+    assert all(node.grad is same for node in nodes)  # the search wrote nothing
+    assert len(order) == len(set(order)) == len(set(nodes) | set(backward_order(root)))
+    position = {node: i for i, node in enumerate(order)}
+    assert all(position[p] < position[node] for node in order for p in node.parents)
+    assert backward_order(root) == order[::-1]
+    root.backward()  # and backward is right whatever the gradients held
+    reference = copy.deepcopy(root)
+    for node in backward_order(reference):
+        node.grad = 0.0
+    reference.backward()
+    assert [n.grad for n in backward_order(root)] == [n.grad for n in backward_order(reference)]

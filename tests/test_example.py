@@ -38,6 +38,10 @@ def assert_matches_post(ex: WorkedExample) -> None:
     grads = ex.gradients()
     for w in WEIGHT_NAMES:
         assert grads[w] == n[f"dL/d{w}"], w
+    assert all(node.grad == 0.0 for node in ex.nodes.values())  # gradients() computes on the side
+    ex.backward()
+    for w in WEIGHT_NAMES:
+        assert ex.nodes[w].grad == grads[w], w
     assert ex.nodes["z[2]"].grad == n["dL/dz[2]"]
     assert ex.nodes["s[2]"].grad == n["dL/ds[2]"]
     for j in (1, 2):
@@ -173,10 +177,12 @@ def test_update_leaves_the_model_alone() -> None:
 def test_chain_of_each_weight_equals_its_gradient() -> None:
     ex = build({"x1": 0.3, "x2": -1.7, "y": -0.5})
     n = post_numbers(ex.params)
+    grads = ex.gradients()
     for w in WEIGHT_NAMES:
         e = ex.chain(w)
         assert len(e.paths) == 1
-        assert e.total == n[f"dL/d{w}"] == ex.nodes[w].grad
+        assert e.total == n[f"dL/d{w}"] == grads[w]
+        assert ex.nodes[w].grad == 0.0  # chain() explains: it writes no .grad
     names = [f.name for f in ex.chain("w[2]12").paths[0].factors]
     assert names == ["dL/dz[2]", "dz[2]/ds[2]", "ds[2]/dw[2]12"]
     names = [f.name for f in ex.chain("w[1]12").paths[0].factors]

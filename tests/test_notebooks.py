@@ -144,8 +144,9 @@ def test_progress_bar_timings_are_dropped_so_reruns_are_byte_identical() -> None
     assert runner.drop_timings("no bar [1, 2]\n") == "no bar [1, 2]\n"  # other brackets stay
 
 
-# a name only the compiled code has: a stand-in t<k>, a gradient variable g_<name>
-GENERATED_NAME = re.compile(r"\b(?:t\d+|g_\w+)\b")
+# a name only the compiled code has: a stand-in t<k> alone (not the t1 of `landscape(t1, t2)`), a
+# gradient variable g_<name>
+GENERATED_NAME = re.compile(r"^t\d+$|\bg_\w+\b")
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
 
 

@@ -338,7 +338,8 @@ def test_apply_update_is_one_gradient_descent_step(
     # a different α, through its input
     view.page.get_by_label("learning rate α").fill("0.5")
     new = ex.update()
-    lr_half = {name: ex.params[name] - 0.5 * ex.nodes[name].grad for name in new}
+    grads = ex.gradients()  # update() computes on the side: .grad stays as it was
+    lr_half = {name: ex.params[name] - 0.5 * grads[name] for name in new}
     button.click()
     state = view.state()
     assert state["lr"] == 0.5

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracles import post_numbers
 
-from micrograd_like import backward_order
+from micrograd_like import Value, backward_order, backward_steps
+from micrograd_like.backprop import REPR_WIDTH
 from micrograd_like.example import WEIGHT_NAMES, build
 
 
@@ -118,3 +119,21 @@ def test_step_text_names_the_nodes() -> None:
         assert f"{name} = " in text, name
     assert "w[2]12: local 0.604368 · upstream -1.25895 = -0.760866, w[2]12.grad now -0.760866" in text
     assert math.isclose(-0.760866, post_numbers(build().params)["dL/dw[2]12"], abs_tol=1e-6)
+
+
+def test_a_step_shows_as_one_short_line_and_prints_in_full() -> None:
+    """A bare `next(steps)` in the REPL shows the repr: one line of at most 200 characters."""
+    for step in build().steps():
+        shown, printed = repr(step), str(step)
+        assert "\n" not in shown and len(shown) <= REPR_WIDTH
+        assert shown.startswith(f"<BackwardStep {step.index + 1} of 23: {step.name(step.node)} = ")
+        assert f"{step.node.data:.6g}" in shown and f"{step.upstream:.6g}" in shown
+        assert printed.startswith(f"{step.name(step.node)} = ")  # print keeps the long text
+        assert printed.count("\n") == len(step.edges)
+    a = Value(1.5, "a" * 500)
+    b = Value(-2.0, "b" * 300)
+    y = (a * b).tanh()
+    y.label = "y" * 1000
+    for step in backward_steps(y):
+        assert "\n" not in repr(step) and len(repr(step)) <= REPR_WIDTH
+        assert len(str(step)) > 1000
