@@ -13,21 +13,13 @@ The namespace holds the public API only (`__all__`, which `dir()` lists); the su
 
 from typing import TYPE_CHECKING
 
-from .core.backprop import (
-    BackwardError,
-    BackwardStep,
-    Edge,
-    StaleStepsError,
-    backward,
-    backward_order,
-    backward_steps,
-)
+from .core.backprop import BackwardError, BackwardStep, Edge, StaleStepsError, backward, backward_steps
 from .core.engine import Value, apply, is_recording, no_grad
 from .core.expr import parse_expression
 from .core.gradcheck import GradcheckError, gradcheck
 from .core.higher import grad, hessian
+from .core.order import backward_order
 from .core.rules import RULES, Rule
-from .util.version import VERSION
 
 # Three functions share their name with a module (`micrograd_like.explain` ...): imported through
 # the module's old flat path, which loads that path first, so the package's name ends up holding
@@ -41,6 +33,7 @@ from .show.network_view import draw_network
 from .show.textview import text_graph
 from .show.viz import draw_dot, write_frames
 from .training.fit import TrainingDivergedError, fit
+from .util.version import VERSION
 
 if TYPE_CHECKING:
     from .compiler import CompiledBatch, CompiledGraph, compile_batch, compile_graph

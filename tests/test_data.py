@@ -7,7 +7,17 @@ from collections import Counter
 
 import pytest
 
-from micrograd_like.learn.data import DATASETS, blobs, make_dataset, moons, regression, xor
+from micrograd_like.learn.data import (
+    DATASETS,
+    SPIRAL_TURNS,
+    blobs,
+    circles,
+    make_dataset,
+    moons,
+    regression,
+    spiral,
+    xor,
+)
 
 
 @pytest.mark.parametrize("name", list(DATASETS))
@@ -59,6 +69,44 @@ def test_blobs_are_clusters_around_their_centres() -> None:
         assert math.hypot(x - 2 * math.cos(angle), y - 2 * math.sin(angle)) < 0.6
 
 
+def test_circles_lie_on_two_circles_without_noise() -> None:
+    d = circles(9, noise=0.0, seed=0)
+    assert (d.task, d.nin, d.nout) == ("binary", 2, 1)
+    assert Counter(d.ys) == {0: 4, 1: 5}
+    for (x, y), label in zip(d.xs, d.ys):
+        assert math.hypot(x, y) == pytest.approx(1.0 if label == 0 else 0.5)
+    outer = sorted(round(math.atan2(y, x) % (2 * math.pi), 12) for (x, y), c in zip(d.xs, d.ys) if c == 0)
+    assert outer == pytest.approx([0.0, math.pi / 2, math.pi, 3 * math.pi / 2])  # evenly spaced
+
+
+def test_circles_noise_blurs_the_radius_but_keeps_the_classes_apart() -> None:
+    d = circles(400, seed=1)  # default noise 0.1: the circles are 0.5 apart
+    radii = {c: [math.hypot(x, y) for (x, y), label in zip(d.xs, d.ys) if label == c] for c in (0, 1)}
+    assert 0.95 < sum(radii[0]) / 200 < 1.05 and 0.45 < sum(radii[1]) / 200 < 0.56
+    assert sum(r < 0.75 for r in radii[0]) + sum(r > 0.75 for r in radii[1]) < 8
+
+
+def test_spiral_arms_turn_out_from_the_centre_half_a_turn_apart() -> None:
+    d = spiral(40, noise=0.0, seed=0)
+    assert (d.task, d.nin, d.nout) == ("binary", 2, 1)
+    assert Counter(d.ys) == {0: 20, 1: 20}
+    for (x, y), label in zip(d.xs, d.ys):
+        r = math.hypot(x, y)
+        assert round(r * 20, 9) == round(r * 20) >= 1  # radii 1/20, 2/20, ..., 1
+        t = 2 * math.pi * SPIRAL_TURNS * r + math.pi * label
+        assert (x, y) == pytest.approx((r * math.cos(t), r * math.sin(t)), abs=1e-12)
+    ends = sorted((math.hypot(*p), p, label) for p, label in zip(d.xs, d.ys))[-2:]
+    (x0, y0), (x1, y1) = ends[0][1], ends[1][1]
+    assert {ends[0][2], ends[1][2]} == {0, 1} and (x0, y0) == pytest.approx((-x1, -y1))  # π apart
+
+
+def test_spiral_noise_moves_points_off_the_arms() -> None:
+    clean, noisy = spiral(100, noise=0.0, seed=2), spiral(100, seed=2)
+    assert clean.ys == noisy.ys  # the same shuffle: gauss draws come in pairs, before it
+    moved = [math.dist(p, q) for p, q in zip(clean.xs, noisy.xs)]
+    assert 0.03 < sum(moved) / len(moved) < 0.1  # noise 0.05 per coordinate: mean 0.05·√(π/2)
+
+
 def test_regression_is_a_noisy_sine() -> None:
     d = regression(21, noise=0.0, seed=0)
     assert (d.task, d.nin, d.nout) == ("regression", 1, 1)
@@ -78,9 +126,11 @@ def test_make_dataset_keeps_the_default_noise_or_takes_one() -> None:
     [
         (
             lambda: make_dataset("spirals"),
-            "unknown dataset 'spirals'; choose one of moons, blobs, xor, regression",
+            "unknown dataset 'spirals'; choose one of moons, blobs, xor, circles, spiral, regression",
         ),
         (lambda: moons(1), r"n must be an integer in \[2, 100000\], got 1"),
+        (lambda: circles(1), r"n must be an integer in \[2, 100000\], got 1"),
+        (lambda: spiral(1), r"n must be an integer in \[2, 100000\], got 1"),
         (lambda: xor(0), r"n must be an integer in \[1, 100000\], got 0"),
         (lambda: moons(10, noise=-0.1), r"noise must be a finite number in \[0, 100\], got -0.1"),
         (lambda: blobs(10, noise=float("nan")), "noise must be"),

@@ -166,14 +166,14 @@ def test_no_module_imports_another_modules_private_names() -> None:
                     imported_modules[alias.asname or alias.name] = full
                 elif base in MODULES and _private(alias.name) and (module, base) not in SHARED_PRIVATELY:
                     found.append(f"{module} imports {base}.{alias.name}")
-        for node in ast.walk(tree):
+        for attribute in ast.walk(tree):
             if (
-                isinstance(node, ast.Attribute)
-                and isinstance(node.value, ast.Name)
-                and node.value.id in imported_modules
-                and _private(node.attr)
+                isinstance(attribute, ast.Attribute)
+                and isinstance(attribute.value, ast.Name)
+                and attribute.value.id in imported_modules
+                and _private(attribute.attr)
             ):
-                found.append(f"{module} reads {imported_modules[node.value.id]}.{node.attr}")
+                found.append(f"{module} reads {imported_modules[attribute.value.id]}.{attribute.attr}")
     assert found == []
 
 

@@ -256,7 +256,10 @@ def test_a_learning_rate_too_large_is_one_line_naming_the_epoch_and_the_rise(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--dataset", "spirals"], "unknown dataset 'spirals'; choose one of moons, blobs, xor, regression"),
+        (
+            ["--dataset", "spirals"],
+            "unknown dataset 'spirals'; choose one of moons, blobs, xor, circles, spiral, regression",
+        ),
         (["--optimizer", "lbfgs"], "unknown optimizer 'lbfgs'; choose one of sgd, momentum, nesterov"),
         (["--activation", "gelu"], "unknown activation 'gelu'; choose one of tanh, relu, sigmoid, linear"),
         (["--hidden", "16,x"], "--hidden must be comma-separated positive integers"),

@@ -77,14 +77,14 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from .backprop import ZERO as _ZERO
+from .order import ZERO as _ZERO
 from .rules import {{rule_imports}}
 from .rules import fail_not_finite as _fail_not_finite
 
 if TYPE_CHECKING:
     # engine.py defines these and hands them to this module right after it defines Value (which
     # inherits the methods below); importing them here at run time would be circular.
-    from .engine import Number, Value, _as_float, _constant, _open_no_grad_blocks, _recording, apply
+    from .engine import Number, Value, _constant, _open_no_grad_blocks, _recording, apply, as_float
 
 _new_value = object.__new__
 _inf = math.inf
@@ -190,7 +190,7 @@ def body(m: Method) -> list[str]:
     if m.name == "__pow__":  # x ** n with a plain number n: the rule for that n, applied
         head = [
             f"if not isinstance({other}, Value):",
-            f'    return apply(power(_as_float({other}, "the exponent of **")), self)',
+            f'    return apply(power(as_float({other}, "the exponent of **")), self)',
         ]
     else:
         symbol = m.symbol or m.name

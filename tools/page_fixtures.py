@@ -15,6 +15,19 @@ Every expected number and message comes from Python itself, the oracle of the pa
   answers, with `step_words`.
 
 tests/test_page_export.py checks that the committed file is current.
+
+It also writes tests/js/pyrandom_fixtures.json, what the page's pyrandom.js, datasets.js and
+mlp.js must reproduce (one case per line; seeds as decimal text, for seeds beyond 2^53):
+
+- `streams`: per seed, random.Random(seed)'s first 32-bit outputs and random() values, and every
+  97th of 3000 random() values (ten refills of the Mersenne Twister's state);
+- `calls`: per seed, a script of calls (random, getrandbits, randrange, randint, uniform, gauss,
+  shuffle, seed) each with its result, in the order made (gauss keeps its second value);
+- `datasets`: every point and label of make_dataset (and blobs with other centers) for several
+  sizes, noises and seeds; `dataset_errors`: the messages for bad arguments;
+- `models`: the file MLP(...).save writes for several architectures and seeds.
+
+tests/test_page_random.py checks that the committed file is current.
 """
 
 from __future__ import annotations
@@ -24,21 +37,23 @@ import json
 import math
 import random
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from micrograd_like import Value, backward_order, backward_steps, explain
-from micrograd_like.descent import STEP_WORDS, Step, step_kind
-from micrograd_like.example import build
-from micrograd_like.expr import parse_expression
-from micrograd_like.landscape import OPTIMIZERS, optimizer_options
-from micrograd_like.names import graph_names
+from micrograd_like import MLP, Value, backward_order, backward_steps, explain
+from micrograd_like.core.expr import parse_expression
+from micrograd_like.core.names import graph_names
+from micrograd_like.learn.data import DATASETS, blobs, make_dataset
 from micrograd_like.page.export import graph_data
 from micrograd_like.page.jsgen import graph_script, rule_ids
 from micrograd_like.page.worked import NAMING_NOTE
+from micrograd_like.post.descent import STEP_WORDS, Step, step_kind
 from micrograd_like.post.example import build
+from micrograd_like.post.landscape import OPTIMIZERS, optimizer_options
 
 TARGET = Path(__file__).resolve().parents[1] / "tests" / "js" / "fixtures.json"
+RANDOM_TARGET = TARGET.with_name("pyrandom_fixtures.json")
 ALL_OPS = "exp(a) / (1 + b ** 2) - log(c) * sigmoid(a - c) + relu(b) ** 3 + a ** c - tanh(-b) * -2"
 
 
@@ -216,19 +231,131 @@ def fixtures() -> str:
     return text + "\n"
 
 
+SEEDS = [0, 1, -1, 42, 2**32 - 1, 2**32, -(2**32) - 1, 2**53 + 7, -(2**64) - 3, 10**30, 2**200 + 12345]
+
+
+def streams() -> list[dict[str, Any]]:
+    out = []
+    for seed in SEEDS:
+        rng = random.Random(seed)
+        words = [rng.getrandbits(32) for _ in range(8)]
+        rng = random.Random(seed)
+        values = [rng.random() for _ in range(3000)]
+        out.append({"seed": str(seed), "uint32": words, "first": values[:16], "every97": values[::97]})
+    return out
+
+
+def _call(rng: random.Random, method: str, *args: Any) -> list[Any]:
+    """[method, args, result]; shuffle's argument is a length (it shuffles list(range(length)))."""
+    if method == "shuffle":
+        items = list(range(args[0]))
+        rng.shuffle(items)
+        return [method, list(args), items]
+    if method == "seed":
+        rng.seed(int(args[0]))
+        return [method, list(args), None]
+    return [method, list(args), getattr(rng, method)(*args)]
+
+
+def calls() -> list[dict[str, Any]]:
+    script: list[tuple[Any, ...]] = [("gauss", 0.0, 1.0)] * 5 + [("random",), ("gauss", 2.5, 0.3)]
+    script += [("gauss", -1.0, 2.0), ("uniform", -3.0, 4.0), ("gauss", 0.0, 0.0)] * 3
+    script += [("getrandbits", k) for k in (0, 1, 2, 5, 17, 31, 32, 33, 40, 53)] * 2
+    below = (1, 2, 3, 7, 10, 100, 1000, 2**31, 2**32 - 1, 2**32 + 1, 10**15, 2**53 - 1)
+    script += [("randrange", n) for n in below] * 2 + [("randrange", -7, 13)] * 5
+    script += [("randint", -5, 5)] * 10 + [("gauss", 1.0, 1.0), ("seed", "3"), ("gauss", 1.0, 1.0)]
+    script += [("shuffle", length) for length in (0, 1, 2, 3, 10, 250)] + [("random",), ("gauss", 0.0, 1.0)]
+    out = []
+    for seed in [0, -7, 2**40, 10**30]:
+        rng = random.Random(seed)
+        out.append({"seed": str(seed), "calls": [_call(rng, *call) for call in script]})
+    return out
+
+
+def datasets() -> list[dict[str, Any]]:
+    configs = [(100, None, 0), (7, None, 1), (2, 0.0, 3), (250, 0.3, -12), (64, 1.5, 2**33 + 1)]
+    configs.append((40, 0, 10**20))
+    out = []
+    for name in DATASETS:
+        for n, noise, seed in configs:
+            d = make_dataset(name, n, noise=noise, seed=seed)
+            case = {"name": name, "n": n, "noise": noise, "seed": str(seed), "task": d.task, "nout": d.nout}
+            out.append({**case, "xs": d.xs, "ys": d.ys})
+    for centers, seed in ((2, 5), (5, 6), (7, -8)):
+        d = blobs(61, 0.25, seed, centers=centers)
+        case = {"name": "blobs", "n": 61, "noise": 0.25, "seed": str(seed), "task": d.task, "nout": d.nout}
+        case["centers"] = centers
+        out.append({**case, "xs": d.xs, "ys": d.ys})
+    return out
+
+
+def dataset_errors() -> list[list[Any]]:
+    """[name, n, noise, message]: what make_dataset says (noise "nan" stands for NaN)."""
+    cases: list[tuple[str, int, float | None]] = [("moons", 1, None), ("xor", 0, None), ("circles", 1, 0.1)]
+    cases += [("spiral", 100_001, None), ("moons", 10, -0.1), ("blobs", 10, math.nan)]
+    cases += [("regression", 10, 100.5), ("spirals", 10, None), ("blobs", 0, -1.0)]
+    out = []
+    for name, n, noise in cases:
+        try:
+            make_dataset(name, n, noise=noise)
+        except ValueError as error:
+            out.append([name, n, _number(noise) if noise is not None else None, str(error)])
+        else:
+            raise AssertionError(f"make_dataset{(name, n, noise)} did not fail")
+    return out
+
+
+def models() -> list[dict[str, Any]]:
+    architectures: list[tuple[int, list[int], str, str | None, bool]] = [
+        (2, [1], "tanh", None, True),
+        (2, [16, 1], "tanh", "linear", True),
+        (1, [4, 4, 1], "relu", "linear", True),
+        (2, [8, 8, 8, 3], "sigmoid", None, False),
+        (12, [10, 2], "tanh", "linear", True),
+        (3, [2], "linear", None, True),
+        (2, [8, 8, 8, 8, 8, 8, 1], "tanh", "linear", True),
+    ]
+    out = []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.json"
+        for nin, nouts, activation, output_activation, bias in architectures:
+            for seed in (0, -5, 2**40 + 3):
+                MLP(nin, nouts, activation, output_activation, bias, seed=seed).save(path)
+                out.append({"seed": str(seed), "file": json.loads(path.read_text(encoding="utf-8"))})
+    return out
+
+
+def random_fixtures() -> str:
+    """tests/js/pyrandom_fixtures.json's text: each section's cases one per line."""
+    sections: dict[str, list[Any]] = {
+        "streams": streams(),
+        "calls": calls(),
+        "datasets": datasets(),
+        "dataset_errors": dataset_errors(),
+        "models": models(),
+    }
+    parts = []
+    for key, items in sections.items():
+        body = ",\n".join(json.dumps(item, ensure_ascii=False, allow_nan=False) for item in items)
+        parts.append(f"{json.dumps(key)}: [\n{body}\n]")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only say whether the file is current")
     args = parser.parse_args(argv)
-    text = fixtures()
-    if args.check:
-        current = TARGET.exists() and TARGET.read_text(encoding="utf-8") == text
-        if not current:
-            print(f"{TARGET} is stale: run python tools/page_fixtures.py", file=sys.stderr)
-        return 0 if current else 1
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET}")
-    return 0
+    stale = 0
+    for target, text in ((TARGET, fixtures()), (RANDOM_TARGET, random_fixtures())):
+        if args.check:
+            current = target.exists() and target.read_text(encoding="utf-8") == text
+            if not current:
+                print(f"{target} is stale: run python tools/page_fixtures.py", file=sys.stderr)
+                stale = 1
+            continue
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target}")
+    return stale
 
 
 if __name__ == "__main__":

@@ -132,7 +132,7 @@ def build_graph(args: argparse.Namespace) -> tuple[Value, str | None]:
 
 def run(args: argparse.Namespace) -> int:
     """Build the graph, then draw it (or its backward frames, or its text); bad input is a UsageError."""
-    from ..core.backprop import backward_order
+    from ..core.order import backward_order
     from ..show.lookup import find_nodes
     from ..show.render import RenderError, render, render_bytes
     from ..show.textview import text_graph

@@ -2,8 +2,9 @@
 
     micrograd-like train --dataset moons --epochs 100 --save moons.json
 
-Classification sets (moons, blobs, xor) report training accuracy; `regression` reports the final
-mean squared error. `--save PATH` writes the trained model with `MLP.save` (load it with `MLP.load`).
+Classification sets (moons, blobs, xor, circles, spiral) report training accuracy; `regression`
+reports the final mean squared error. `--save PATH` writes the trained model with `MLP.save` (load
+it with `MLP.load`).
 
 Every argument is checked before any work starts. Limits: --samples 2..100,000, --epochs
 1..100,000, --noise 0..100, hidden widths 1..1,000, and samples × parameters at most 2,000,000
@@ -46,7 +47,7 @@ def register(subparsers: Any) -> None:
     )
     parser = subparsers.add_parser(
         "train",
-        help="train an MLP on a small dataset (moons, blobs, xor, regression)",
+        help="train an MLP on a small dataset (moons, blobs, xor, circles, spiral, regression)",
         description="Train an MLP on a small deterministic dataset, with a progress bar.",
     )
     parser.add_argument("--dataset", default="moons", help=f"one of {', '.join(DATASETS)} (default: moons)")

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..core.backprop import backward
-from ..core.engine import Value, _as_float
+from ..core.engine import Value, as_float
 from ..core.names import dname
 from ..learn.losses import cost
 from . import codegen
@@ -119,7 +119,7 @@ def float_rows(data: Rows, width: int) -> list[tuple[float, ...]]:
             raise ValueError(f"row {i} has {len(row)} values; each row needs {width}")
     if all(type(x) is float for row in rows for x in row):
         return rows
-    return [tuple(_as_float(x, f"row {i}") for x in row) for i, row in enumerate(rows)]
+    return [tuple(as_float(x, f"row {i}") for x in row) for i, row in enumerate(rows)]
 
 
 def batch_source(plan: Plan) -> str:

@@ -30,9 +30,9 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ..core import mathexpr
-from ..core.backprop import parents_first, reading_order
 from ..core.engine import Value
 from ..core.names import Names, expression_of, fresh, graph_names, number_literal, wrap
+from ..core.order import parents_first, reading_order
 from ..core.rules import RULES, Rule, power
 
 MAX_COLUMN = 44  # comments line up after the code, at most this far in (longer code pushes its own)

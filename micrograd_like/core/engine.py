@@ -26,10 +26,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from . import operators
-from .backprop import ZERO as _ZERO
 from .backprop import backward as _backward
-from .backprop import backward_order
 from .operators import Operators
+from .order import ZERO as _ZERO
+from .order import backward_order
 from .rules import CONSTANT, INPUT, LEAF_KINDS, LeafKind, Rule
 
 Number = int | float
@@ -73,7 +73,7 @@ def is_recording() -> bool:
     return _recording.get()
 
 
-def _as_float(data: object, what: str = "Value") -> float:
+def as_float(data: object, what: str = "Value") -> float:
     """A finite float from a real number, or a TypeError/ValueError naming what was given."""
     if type(data) is float:  # the common case, checked cheaply
         number = data
@@ -120,7 +120,7 @@ class Value(Operators):
             raise ValueError(f"kind must be one of {sorted(LEAF_KINDS)}, got {kind!r}")
         if not isinstance(label, str):
             raise TypeError(f"label must be a str, got {type(label).__name__}")
-        self.data = _as_float(data)
+        self.data = as_float(data)
         self.grad = _ZERO  # the shared 0.0: a backward pass has nothing to save for it
         self.label = label
         self._op = LEAF_KINDS[kind]
@@ -177,14 +177,14 @@ class Value(Operators):
     # --- copying and pickling: iterative, so a graph of any depth works ------------------------
 
     def __copy__(self) -> Value:
-        return _node(self.data, self._op, self._a, self._b, self.grad, self.label)
+        return make_node(self.data, self._op, self._a, self._b, self.grad, self.label)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Value:
         for node in reversed(backward_order(self)):  # parents first: theirs are made before they are needed
             if id(node) not in memo:
                 a = None if node._a is None else memo[id(node._a)]
                 b = None if node._b is None else memo[id(node._b)]
-                memo[id(node)] = _node(node.data, node._op, a, b, node.grad, node.label)
+                memo[id(node)] = make_node(node.data, node._op, a, b, node.grad, node.label)
         return memo[id(self)]
 
     def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:
@@ -215,9 +215,11 @@ _new_value = object.__new__
 _being_pickled: set[int] = set()
 
 
-def _node(
+def make_node(
     data: float, op: Rule | LeafKind, a: Value | None, b: Value | None, grad: float = _ZERO, label: str = ""
 ) -> Value:
+    """A node from its parts, with no check: for the engine, copying and the compiler, which have
+    checked `data` already (users make nodes with `Value(...)`, `apply` and the operators)."""
     out = _new_value(Value)
     out.data = data
     out.grad = grad
@@ -229,7 +231,7 @@ def _node(
 def _restore(
     data: float, grad: float, label: str, op: Rule | LeafKind, a: Value | None, b: Value | None
 ) -> Value:
-    return _node(data, op, a, b, grad, label)
+    return make_node(data, op, a, b, grad, label)
 
 
 def _restore_after(below: list[Value], *fields: Any) -> Value:
@@ -238,7 +240,7 @@ def _restore_after(below: list[Value], *fields: Any) -> Value:
 
 def _constant(number: object, symbol: str) -> Value:
     """Wrap the plain number in `x + 2` as a constant leaf (a TypeError names anything else)."""
-    return _node(_as_float(number, f"the other operand of {symbol}"), CONSTANT, None, None)
+    return make_node(as_float(number, f"the other operand of {symbol}"), CONSTANT, None, None)
 
 
 def apply(rule: Rule, *parents: Value) -> Value:
@@ -256,8 +258,8 @@ def apply(rule: Rule, *parents: Value) -> Value:
         raise TypeError(f"{rule.name} takes {len(rule.inputs)} Value(s), got {parents!r}")
     data = rule.forward(*[p.data for p in parents])
     if _open_no_grad_blocks and not _recording.get():
-        return _node(data, INPUT, None, None)
-    return _node(data, rule, parents[0], parents[1] if len(parents) == 2 else None)
+        return make_node(data, INPUT, None, None)
+    return make_node(data, rule, parents[0], parents[1] if len(parents) == 2 else None)
 
 
 # operators.py's methods name these, which exist only now (it imports them for type checkers alone:
@@ -265,7 +267,7 @@ def apply(rule: Rule, *parents: Value) -> Value:
 vars(operators).update(
     Value=Value,
     _constant=_constant,
-    _as_float=_as_float,
+    as_float=as_float,
     apply=apply,
     _open_no_grad_blocks=_open_no_grad_blocks,
     _recording=_recording,

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from ..util import checks
-from .backprop import backward_order
 from .engine import Value, no_grad
+from .order import backward_order
 from .rules import Rule
 
 

@@ -45,9 +45,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, overload
 
 from . import mathexpr
-from .backprop import BackwardError, _local_error, backward_order, gradients
+from .backprop import BackwardError, gradients, local_error
 from .engine import Value, is_recording
 from .names import dname, node_names
+from .order import backward_order
 
 Adjoint = float | Value  # a derivative while the pass runs: a plain number or a node
 
@@ -244,7 +245,7 @@ def _graph_error(order: list[Value], needed: set[Value], node: Value, error: Exc
     try:
         node.local_grads()
     except (ArithmeticError, ValueError):  # the local derivative itself cannot be computed: say which
-        return _local_error(_on_paths(order, needed))
+        return local_error(_on_paths(order, needed))
     names = node_names(order)
     return BackwardError(
         f"grad: the derivative through the {node.op} node {names[node]} (data {node.data!r}) is not "

@@ -117,7 +117,8 @@ _PRECEDENCE = {"if": 0, "cmp": 1, "+": 2, "-": 2, "*": 3, "/": 3, "neg": 4, "**"
 _ATOM = 6
 
 
-def _level(e: Expr) -> int:
+def binding_level(e: Expr) -> int:
+    """How tightly the expression's outermost operation binds (0 loosest): where it needs brackets."""
     if isinstance(e, If):
         return 0
     if isinstance(e, Neg):
@@ -148,7 +149,7 @@ def to_js(e: Expr, names: Mapping[str, str] | None = None) -> str:
 
 def _source(e: Expr, names: Mapping[str, str], js: bool) -> str:
     def go(x: Expr, outer: int, strict: bool = False) -> str:
-        return _wrap(_source(x, names, js), _level(x), outer, strict)
+        return _wrap(_source(x, names, js), binding_level(x), outer, strict)
 
     if isinstance(e, Num):
         return repr(e.value)  # shortest round-trip form: the same float in Python and JavaScript
@@ -191,7 +192,9 @@ def to_text(e: Expr, names: Mapping[str, str] | None = None) -> str:
     return _text(e, names or {})
 
 
-def _is_word(text: str) -> bool:
+def is_word(text: str) -> bool:
+    """True if `text` reads as one unit next to an operator: a name, a number, or one call or
+    bracketed group (`tanh(a)`, `(a/b)`), so it needs no brackets of its own."""
     depth = 0
     for i, ch in enumerate(text):  # one call or bracketed group, like tanh(a) or (a/b), is a word too
         depth += (ch in "([") - (ch in ")]")
@@ -203,9 +206,9 @@ def _is_word(text: str) -> bool:
 def _text(e: Expr, names: Mapping[str, str]) -> str:
     def go(x: Expr, outer: int, strict: bool = False) -> str:
         text = _text(x, names)
-        if isinstance(x, Name) and not _is_word(text):
+        if isinstance(x, Name) and not is_word(text):
             return f"({text})" if outer > 2 or strict else text
-        return _wrap(text, _level(x), outer, strict)
+        return _wrap(text, binding_level(x), outer, strict)
 
     if isinstance(e, Num):
         return number_text(e.value)

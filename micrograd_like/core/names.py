@@ -28,7 +28,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .mathexpr import _is_word, number_text
+from .mathexpr import is_word, number_text
+from .order import computing_order
 
 if TYPE_CHECKING:
     from .engine import Value
@@ -146,7 +147,7 @@ def binding(node: Value, name: str) -> int:
         return node.rule.level
     if node.kind == "constant" and node.data < 0:
         return 1
-    return 6 if _is_word(name) else 0  # a label such as dL/ds[2] is parenthesised inside an expression
+    return 6 if is_word(name) else 0  # a label such as dL/ds[2] is parenthesised inside an expression
 
 
 _STAND_IN = re.compile(r"t\d+")
@@ -159,7 +160,6 @@ def _outside(node: Value) -> str:
 def _parents_first(nodes: list[Value]) -> list[Value]:
     """The nodes in the order a person computes them, so `t1`, `t2`, ... number the ops as the
     post and compiled code write them down (for the post's network, `w[1]11·x1` is t1)."""
-    from .backprop import computing_order  # the graph's orders live with backprop, which names its steps
 
     used = {p for node in nodes for p in node.parents}
     return computing_order([node for node in nodes if node not in used])  # from the graph's outputs

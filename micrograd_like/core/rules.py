@@ -154,7 +154,7 @@ class Rule:
         unary -, 5 for powers, 6 for a function call such as tanh(a)."""
         if re.fullmatch(r"\w+\(\{a\}\)", self.display):
             return 6
-        return 5 if "**" in self.display or "²" in self.display else mathexpr._level(self.forward_expr)
+        return 5 if "**" in self.display or "²" in self.display else mathexpr.binding_level(self.forward_expr)
 
     def show(self, *names: str, levels: tuple[int, ...] | None = None) -> str:
         """The op applied to named inputs, as a person writes it: show("x", "y") of MUL is "x·y".
@@ -164,7 +164,7 @@ class Rule:
         """
         own = self.level
         if levels is None:
-            levels = tuple(6 if mathexpr._is_word(n) else 0 for n in names)
+            levels = tuple(6 if mathexpr.is_word(n) else 0 for n in names)
         wrapped = []
         for k, (name, level) in enumerate(zip(names, levels)):
             # a - (b - c), a / (b·c) and (a**b)**c need parentheses at equal precedence too

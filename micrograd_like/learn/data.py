@@ -1,7 +1,9 @@
-"""Tiny deterministic datasets in pure Python: two moons, blobs, xor, and a 1-D regression.
+"""Tiny deterministic datasets in pure Python: two moons, blobs, xor, circles, a spiral, a 1-D regression.
 
 Each generator takes a sample count, a noise level and a seed (`random.Random(seed)`), so the same
-call gives the same points everywhere, with no numpy or scikit-learn needed.
+call gives the same points everywhere, with no numpy or scikit-learn needed. The walkthrough page
+draws the same points for the same arguments: its datasets.js reproduces `random.Random` and these
+generators step by step (tests/js checks them point for point), so change both together.
 
     >>> d = moons(4, noise=0.0, seed=0)
     >>> d.task, d.nin, d.nout, len(d.xs), sorted(set(d.ys))
@@ -175,6 +177,54 @@ def xor(n: int = 100, noise: float = 0.2, seed: int | None = 0) -> Dataset:
     return Dataset("xor", xs, ys, task="binary", nout=1)
 
 
+def circles(n: int = 100, noise: float = 0.1, seed: int | None = 0) -> Dataset:
+    """Two concentric circles: class 0 on the outer one (radius 1), class 1 on the inner (radius 0.5).
+
+    Half the points (rounded down) sit evenly around the outer circle at angles t = 2π·i/count, the
+    rest around the inner one; then each coordinate gets N(0, noise²) added, as in `moons`.
+    """
+    n, noise, seed = _check(n, noise, seed, minimum=2)
+    rng = random.Random(seed)
+    n_outer = n // 2
+    xs: list[list[float]] = []
+    ys: list[float] = []
+    for count, radius, label in ((n_outer, 1.0, 0), (n - n_outer, 0.5, 1)):
+        for i in range(count):
+            t = 2.0 * math.pi * i / count
+            x, y = radius * math.cos(t), radius * math.sin(t)
+            xs.append([x + rng.gauss(0.0, noise), y + rng.gauss(0.0, noise)])
+            ys.append(label)
+    xs, ys = _shuffled(rng, xs, ys)
+    return Dataset("circles", xs, ys, task="binary", nout=1)
+
+
+SPIRAL_TURNS = 1.75  # each arm's turns from the centre out to radius 1
+
+
+def spiral(n: int = 100, noise: float = 0.05, seed: int | None = 0) -> Dataset:
+    """Two interleaved spiral arms, class 1's turned half a turn from class 0's, with Gaussian noise.
+
+    Point i of an arm of `count` points lies at radius r = (i + 1)/count and angle
+    t = 2π·SPIRAL_TURNS·r (+ π for class 1): (r cos t, r sin t), then N(0, noise²) per coordinate.
+    Half the points (rounded down) are class 0. Neighbouring turns of the two arms are about 0.29
+    apart, so the default noise 0.05 keeps them apart and 0.15 already blurs them.
+    """
+    n, noise, seed = _check(n, noise, seed, minimum=2)
+    rng = random.Random(seed)
+    n_first = n // 2
+    xs: list[list[float]] = []
+    ys: list[float] = []
+    for count, label in ((n_first, 0), (n - n_first, 1)):
+        for i in range(count):
+            r = (i + 1) / count
+            t = 2.0 * math.pi * SPIRAL_TURNS * r + math.pi * label
+            x, y = r * math.cos(t), r * math.sin(t)
+            xs.append([x + rng.gauss(0.0, noise), y + rng.gauss(0.0, noise)])
+            ys.append(label)
+    xs, ys = _shuffled(rng, xs, ys)
+    return Dataset("spiral", xs, ys, task="binary", nout=1)
+
+
 def regression(n: int = 100, noise: float = 0.1, seed: int | None = 0) -> Dataset:
     """y = sin(πx) + N(0, noise²) at n evenly spaced x in [-1, 1] (one input, one target)."""
     n, noise, seed = _check(n, noise, seed, minimum=2)
@@ -188,6 +238,8 @@ DATASETS: dict[str, Callable[..., Dataset]] = {
     "moons": moons,
     "blobs": blobs,
     "xor": xor,
+    "circles": circles,
+    "spiral": spiral,
     "regression": regression,
 }
 

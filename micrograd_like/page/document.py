@@ -18,9 +18,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..core.backprop import backward_order
 from ..core.engine import Value
 from ..core.names import graph_names
+from ..core.order import backward_order
 from ..show.render import Renderer, render_svg
 from ..show.viz import DEFAULT_MAX_NODES, draw_dot
 from ..util.files import write_text

@@ -33,9 +33,10 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ..core.backprop import backward_order, backward_steps
+from ..core.backprop import backward_steps
 from ..core.engine import Value
 from ..core.names import Names, dname, graph_names
+from ..core.order import backward_order
 from ..core.rules import Rule
 from ..show.explain import MAX_PATHS
 from .jsgen import rule_ids

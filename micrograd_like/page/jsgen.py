@@ -43,9 +43,9 @@ import math
 from collections.abc import Sequence
 
 from ..core import mathexpr
-from ..core.backprop import parents_first
 from ..core.engine import Value
 from ..core.names import Names, expression_of
+from ..core.order import parents_first
 from ..core.rules import Rule
 
 

@@ -40,8 +40,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.backprop import BackwardStep, StaleStepsError, backward_order, backward_steps, gradients
+from ..core.backprop import BackwardStep, StaleStepsError, backward_steps, gradients
 from ..core.engine import Value, is_recording
+from ..core.order import backward_order
 from ..learn.losses import squared_error
 from ..learn.modules import MLP
 from ..show.explain import Explanation, explain

@@ -35,9 +35,10 @@ import select
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TextIO
 
-from ..core.backprop import BackwardStep, backward_order, backward_steps
+from ..core.backprop import BackwardStep, backward_steps
 from ..core.engine import Value
 from ..core.names import dname, expression_of
+from ..core.order import backward_order
 from ..core.rules import Rule
 from ..show.explain import fmt
 from .walkthrough import wrap

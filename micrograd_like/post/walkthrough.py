@@ -416,7 +416,7 @@ class _Text:
 
 
 def _nodes(root: Value) -> list[Value]:
-    from ..core.backprop import backward_order
+    from ..core.order import backward_order
 
     return backward_order(root)
 

@@ -31,9 +31,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..core.backprop import backward_order
 from ..core.engine import Value
 from ..core.names import dname, graph_names
+from ..core.order import backward_order
 from .lookup import find_node
 
 MAX_PATHS = 1000  # more paths than this is a wall of text, not an explanation

@@ -22,9 +22,9 @@ import difflib
 from collections.abc import Sequence
 
 from ..core import backprop
-from ..core.backprop import backward_order
 from ..core.engine import Value
 from ..core.names import graph_names
+from ..core.order import backward_order
 
 MAX_LISTED = 12  # names listed in an error: enough to see the pattern, short enough to read
 

@@ -37,11 +37,11 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..core.backprop import backward_order
 from ..core.engine import Value
 from ..core.names import dname
+from ..core.order import backward_order
 from ..learn.modules import MLP, Neuron
-from .viz import Drawing, _escape, _number
+from .viz import Drawing, escape_label, format_number
 
 POSITIVE = "#0072B2"  # Okabe–Ito blue: a weight > 0
 NEGATIVE = "#D55E00"  # Okabe–Ito vermillion (orange): a weight < 0
@@ -206,7 +206,7 @@ class _Picture:
         self.top = run.top if run is not None else "L"
 
     def num(self, x: float) -> str:
-        return _number(x, self.digits)
+        return format_number(x, self.digits)
 
     def draw(self, legend: bool, rankdir: str) -> Drawing:
         graph = Drawing(
@@ -231,7 +231,7 @@ class _Picture:
         for weight in self.weights():
             graph.edge(weight.tail, weight.head, **self._edge(weight))
         if legend:
-            text = "".join(_escape(line) + "\\l" for line in self.caption())
+            text = "".join(escape_label(line) + "\\l" for line in self.caption())
             graph.graph_attr.update(
                 label=text, labelloc="b", labeljust="l", fontname="Helvetica", fontsize="12"
             )
@@ -264,10 +264,10 @@ class _Picture:
         if x is not None and self.run is not None and self.run.backward:
             tooltip += f"; {dname(self.top, name)} = {self.num(x.grad)}"
         return {
-            "label": "\\n".join(_escape(line) for line in lines),
+            "label": "\\n".join(escape_label(line) for line in lines),
             "class": "input",
             "fillcolor": FILL["input"],
-            "tooltip": _escape(tooltip),
+            "tooltip": escape_label(tooltip),
         }
 
     def _unit(self, layer_no: int, j: int, neuron: Neuron) -> dict[str, str]:
@@ -309,10 +309,10 @@ class _Picture:
             tip.append(bias)
         kind = "output" if last else "hidden"
         return {
-            "label": "\\n".join(_escape(line) for line in lines),
+            "label": "\\n".join(escape_label(line) for line in lines),
             "class": kind,
             "fillcolor": FILL[kind],
-            "tooltip": _escape(f"unit {j} of layer {layer_no}: " + "; ".join(tip)),
+            "tooltip": escape_label(f"unit {j} of layer {layer_no}: " + "; ".join(tip)),
         }
 
     def _edge(self, weight: Weight) -> dict[str, str]:
@@ -327,11 +327,11 @@ class _Picture:
             "color": colour + (DENSE_ALPHA if self.dense else ""),
             "fontcolor": TEXT[colour],
             "penwidth": f"{_width(w, self.largest, widest):.2f}",
-            "tooltip": _escape(tooltip),
+            "tooltip": escape_label(tooltip),
         }
         if self.labels:
             short = f"{dname(self.top, 'w')} = {self.num(weight.value.grad)}" if self.grads else ""
-            attrs["label"] = _escape(text) + (f"\\n{_escape(short)}" if short else "")
+            attrs["label"] = escape_label(text) + (f"\\n{escape_label(short)}" if short else "")
             attrs["labeltooltip"] = attrs["tooltip"]
         return attrs
 

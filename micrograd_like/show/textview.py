@@ -34,9 +34,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..core.backprop import backward_order
 from ..core.engine import Value
 from ..core.names import dname, graph_names
+from ..core.order import backward_order
 
 DEFAULT_MAX_NODES = 300  # the same limit as pictures: past it, text is a wall too
 _KIND = {"input": "input", "parameter": "param", "constant": "const"}

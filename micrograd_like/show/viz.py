@@ -46,9 +46,10 @@ from typing import Any, Literal
 
 import graphviz
 
-from ..core.backprop import BackwardStep, backward_order, backward_steps
+from ..core.backprop import BackwardStep, backward_steps
 from ..core.engine import Value
 from ..core.names import Names, dname, expression_of, graph_names
+from ..core.order import backward_order
 from ..util.files import write_files
 from .lookup import find_nodes, reading_order
 from .render import FORMATS, Renderer, render, render_bytes, render_svg
@@ -202,14 +203,15 @@ def _record_field(text: str) -> str:
     return "".join(out)
 
 
-def _escape(text: str) -> graphviz.quoting.NoHtml:
+def escape_label(text: str) -> graphviz.quoting.NoHtml:
     r"""Text for a plain DOT label or tooltip: a backslash would start an escape like \n or \N,
     `&` an HTML entity, and a text in angle brackets would read as an HTML-like label."""
     escaped = visible(text).replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
     return graphviz.nohtml(escaped.replace("<", "&lt;").replace(">", "&gt;"))
 
 
-def _number(x: float, digits: int) -> str:
+def format_number(x: float, digits: int) -> str:
+    """A number in a picture: `digits` significant digits (Python's g format)."""
     return f"{x:.{digits}g}"
 
 
@@ -283,7 +285,7 @@ def framing(frame: Frame) -> View:
     step = frame.step
 
     def grad(node: Value) -> str:
-        value = _number(frame.grads[node], frame.digits)
+        value = format_number(frame.grads[node], frame.digits)
         got, uses = frame.received.get(node, 0), frame.uses[node]
         if node is step.root:
             return value
@@ -369,7 +371,9 @@ def _build(
         edge_attr={"fontname": "Helvetica", "fontsize": "10", "fontcolor": QUIET, "arrowsize": "0.7"},
     )
     if options.caption:
-        text = "".join(_escape(line) + "\\l" for line in options.caption)  # \l ends a left-justified line
+        text = "".join(
+            escape_label(line) + "\\l" for line in options.caption
+        )  # \l ends a left-justified line
         loc = "t" if options.caption_top else "b"
         graph.graph_attr.update(label=text, labelloc=loc, labeljust="l", fontname="Helvetica", fontsize="12")
     if layout is not None:
@@ -391,21 +395,21 @@ def _build(
             continue
         head = f"n{i}" if options.compact else f"o{i}"  # compact: the op is drawn in its value's box
         if not options.compact:
-            tooltip = _escape(f"{node.op}: {'; '.join(rule.formulas)}")
+            tooltip = escape_label(f"{node.op}: {'; '.join(rule.formulas)}")
             op = _merge({"class": "op", **OP_NODE, "tooltip": tooltip}, view(Part("op", node)))
-            graph.node(head, _escape(rule.symbol), **place(head, op))
+            graph.node(head, escape_label(rule.symbol), **place(head, op))
         try:
-            local = [_number(d, options.digits) for d in node.local_grads()]
+            local = [format_number(d, options.digits) for d in node.local_grads()]
         except (ArithmeticError, ValueError):  # e.g. d(x**0.5)/dx at x = 0: no finite derivative
             local = ["undefined"] * len(node.parents)
         for k, parent in enumerate(node.parents):  # one edge per use: x * x draws two
             style = view(Part("edge", node, k))
             edge: Attrs = {}
             if options.edge_labels or "label" in style:
-                edge = {"label": local[k], "tooltip": _escape(rule.formulas[k])}
+                edge = {"label": local[k], "tooltip": escape_label(rule.formulas[k])}
             edge = _merge(edge, style)
             if "label" in edge:
-                edge["label"] = _escape(edge["label"])
+                edge["label"] = escape_label(edge["label"])
             graph.edge(f"n{index[parent]}", head, **place(f"{head}:{k}", edge))
         if not options.compact:
             out = {key: value for key, value in view(Part("out", node)).items() if key != "fontcolor"}
@@ -421,8 +425,8 @@ def _value_node(node: Value, names: Names, view: View, options: Options) -> Attr
     fields = [_record_field(name)] if name is not None else []
     if options.compact and node.rule is not None:
         fields.insert(0, _record_field(node.rule.symbol))
-    fields.append(f"data {_number(node.data, options.digits)}")
-    fields.append(_record_field(f"grad {style.pop('grad', _number(node.grad, options.digits))}"))
+    fields.append(f"data {format_number(node.data, options.digits)}")
+    fields.append(_record_field(f"grad {style.pop('grad', format_number(node.grad, options.digits))}"))
     kind = node.kind if node.is_leaf else "computed"  # SVG class: input, parameter, constant, computed
     rule = node.rule
     if rule is None:
@@ -435,7 +439,7 @@ def _value_node(node: Value, names: Names, view: View, options: Options) -> Attr
         "label": graphviz.nohtml("|".join(fields)),
         "class": kind,
         "fillcolor": FILL[node.kind],
-        "tooltip": _escape(what),
+        "tooltip": escape_label(what),
     }
     return _merge(attrs, style)
 
@@ -587,12 +591,12 @@ def _frame_caption(frame: Frame, count: int, lines: int) -> tuple[str, ...]:
     step, n = frame.step, frame.digits
     names = step.names
     top, name = names[step.root], names[step.node]
-    upstream = _number(step.upstream, n)
+    upstream = format_number(step.upstream, n)
     how = f"{step.node.op}: each input gets its local derivative × {upstream}" if step.edges else "a leaf"
     title = f"step {step.index + 1} of {count}:  {name}   {dname(top, name)} = {upstream}   ({how})"
     edges = [
-        f"    {dname(top, names[e.parent])} += {_number(e.local, n)} × {upstream} = "
-        f"{_number(e.contribution, n)}   (now {_number(e.parent_grad, n)})"
+        f"    {dname(top, names[e.parent])} += {format_number(e.local, n)} × {upstream} = "
+        f"{format_number(e.contribution, n)}   (now {format_number(e.parent_grad, n)})"
         for e in step.edges
     ]
     if not step.edges:
