@@ -33,7 +33,7 @@ from .show.network_view import draw_network
 from .show.textview import text_graph
 from .show.viz import draw_dot, write_frames
 from .training.fit import TrainingDivergedError, fit
-from .util.version import VERSION
+from .util.version import VERSION as __version__  # noqa: F401  (dir() lists it beside __all__)
 
 if TYPE_CHECKING:
     from .compiler import CompiledBatch, CompiledGraph, compile_batch, compile_graph
@@ -114,6 +114,6 @@ __all__ = [
     "walkthrough_page",
     "write_frames",
 ]
-__version__ = VERSION
+
 
 del TYPE_CHECKING  # needed only above, by the type checker

@@ -11,7 +11,7 @@ use the orders alone.
     >>> c = a * b
     >>> c.label = "c"
     >>> [n.label for n in backward_order(c)]
-    ['c', 'b', 'a']
+    ['c', 'a', 'b']
 """
 
 from __future__ import annotations
