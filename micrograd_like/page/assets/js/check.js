@@ -271,14 +271,24 @@ export function pathFactors(data, current, target) {
       formula: (nodes[i].edges || [])[k].formula,
       local: edgeOf(current.steps[i], k)[0],
     }));
+    // a factor of exactly 1 (a sum passing the gradient on) joins its neighbour: into the one
+    // below when it leads to an unnamed product (ds[2]/d(w·z) · d(w·z)/dw -> ds[2]/dw), else
+    // into the one above (dL/d(z[2]-y) · d(z[2]-y)/dz[2] -> dL/dz[2])
     /** @type {typeof raw} */
     const merged = [];
+    /** @type {number | null} */
+    let carry = null; // the top of a factor of 1 waiting for the next one
     raw.forEach((f) => {
+      const one = f.local === 1 && f.formula === "1";
       const last = merged[merged.length - 1];
-      if (last && last.local === 1 && last.formula === "1")
-        merged[merged.length - 1] = { ...f, top: last.top };
-      else if (last && f.local === 1 && f.formula === "1") last.bottom = f.bottom;
-      else merged.push({ ...f });
+      if (one && nodes[f.bottom].label === "" && nodes[f.bottom].parents.length)
+        carry = carry === null ? f.top : carry;
+      else if (one && last) last.bottom = f.bottom;
+      else if (one) merged.push({ ...f });
+      else {
+        merged.push(carry === null ? { ...f } : { ...f, top: carry });
+        carry = null;
+      }
     });
     return merged.map((f) => ({
       name: "d" + wrapped(f.top) + "/d" + wrapped(f.bottom),
@@ -454,7 +464,7 @@ export function checkGradient(data, current, target, answer, fd, text) {
     ...base,
     correct: false,
     value,
-    message: head + (best.message ? best.message.charAt(0).toUpperCase() + best.message.slice(1) + "." : ""),
+    message: head + (best.message ? best.message + "." : ""),
   };
 }
 

@@ -15,7 +15,7 @@ import { byId, inputById, niceRange } from "./views.js";
  * @property {number[]} leaf  the leaves' values to start from
  * @property {number} lr
  * @property {SVGSVGElement[]} svgs
- * @property {{apply: (z: number, keep: boolean) => void, follow: (i: number) => void, level: () => number}} zoom
+ * @property {{apply: (z: number, keep: boolean) => void, follow: (i: number) => void, align: (i: number) => void, level: () => number}} zoom
  * @property {(name: string, x: unknown) => unknown} set
  * @property {(target: number) => unknown} explain
  * @property {() => void} unexplain

@@ -250,7 +250,8 @@ function end() {
 
 function moved() {
   render();
-  zoom.follow(step > 0 ? step - 1 : 0);
+  views.keepInView(byId("mg-step-text"));
+  zoom.align(step > 0 ? step - 1 : 0);
   return state();
 }
 
@@ -531,8 +532,8 @@ if ("error" in first) {
   selfCheck();
   if (location.hash.length > 1) applyHash(location.hash);
   render();
-  zoom.apply(Math.min(1.25, Math.max(zoom.fit(), 0.485)), false); // graph text at least 9 px
-  zoom.follow(0);
+  zoom.apply(Math.min(1.25, Math.max(zoom.fit(), 0.68)), false); // its smallest text (10 pt) at least 9 px
+  zoom.align(0);
   window.addEventListener("hashchange", () => applyHash(location.hash));
   /** @type {any} */ (window).walkthrough = {
     state,
@@ -565,6 +566,7 @@ if ("error" in first) {
     format: (x, p) => fmt(x, p || DATA.constants.text_digits),
     repr,
     data: DATA,
+    ready: performance.now(), // ms from the navigation's start to a page that answers
   };
 }
 
