@@ -15,14 +15,16 @@ import { tolerance } from "./quiz.js";
 export const MAX_LENGTH = 400; // characters: a gradient of this page never needs more
 const MAX_DEPTH = 40; // nested parentheses and operators
 
-/** @type {Map<string, (x: number) => number>} */
-const FUNCTIONS = new Map([
-  ["tanh", Math.tanh],
-  ["exp", Math.exp],
-  ["log", Math.log],
-  ["sigmoid", (x) => 1 / (1 + Math.exp(-x))],
-  ["relu", (x) => (x > 0 ? x : 0)],
-]);
+/** @typedef {Map<string, (x: number) => number>} Functions  name -> the rule's own forward */
+
+/** The functions an answer may call (tanh, exp, log, sigmoid, relu): the generated MG_MATH's, so
+ * each computes as its rule does.
+ * @param {import("./types.js").GraphMath} math
+ * @returns {Functions} */
+export function functionsOf(math) {
+  return new Map(Object.keys(math.functions).map((name) => [name, math.functions[name]]));
+}
+
 /** The operators, with the other ways people type them. */
 const OPERATORS = new Map([
   ["**", "**"],
@@ -54,8 +56,9 @@ export class CheckError extends Error {}
 /** The tokens of `text`: numbers, the page's names (longest first), functions, operators.
  * @param {string} text
  * @param {string[]} names
+ * @param {Functions} fns
  * @returns {Token[]} */
-export function tokenize(text, names) {
+export function tokenize(text, names, fns) {
   if (text.length > MAX_LENGTH)
     throw new CheckError("the answer is " + text.length + " characters long; at most " + MAX_LENGTH);
   const byLength = names.filter((n) => n !== "").sort((a, b) => b.length - a.length);
@@ -78,7 +81,7 @@ export function tokenize(text, names) {
     } else if (number) {
       const value = Number(number[0]);
       tokens.push({ type: "num", text: number[0], start: i, end: i + number[0].length, value });
-    } else if (word && FUNCTIONS.has(word[0]) && /^\s*\(/.test(rest.slice(word[0].length))) {
+    } else if (word && fns.has(word[0]) && /^\s*\(/.test(rest.slice(word[0].length))) {
       tokens.push({ type: "fn", text: word[0], start: i, end: i + word[0].length });
     } else if (word) {
       throw new CheckError(
@@ -98,9 +101,10 @@ export function tokenize(text, names) {
  * left, and to the right), or a CheckError saying what is wrong and where.
  * @param {string} text
  * @param {string[]} names  the page's names
+ * @param {Functions} fns
  * @returns {Expr} */
-export function parse(text, names) {
-  const tokens = tokenize(text, names);
+export function parse(text, names, fns) {
+  const tokens = tokenize(text, names, fns);
   if (!tokens.length) throw new CheckError("the answer is empty: type a number or an expression");
   let at = 0;
   let depth = 0;
@@ -181,20 +185,21 @@ export function parse(text, names) {
 /** The expression's value, with each name's value from `values` (a Map: a name is never a property).
  * @param {Expr} e
  * @param {Map<string, number>} values
+ * @param {Functions} fns
  * @returns {number} */
-export function evaluate(e, values) {
+export function evaluate(e, values, fns) {
   switch (e.kind) {
     case "num":
       return e.value;
     case "name":
       return /** @type {number} */ (values.get(e.name));
     case "neg":
-      return -evaluate(e.arg, values);
+      return -evaluate(e.arg, values, fns);
     case "call":
-      return /** @type {(x: number) => number} */ (FUNCTIONS.get(e.fn))(evaluate(e.arg, values));
+      return /** @type {(x: number) => number} */ (fns.get(e.fn))(evaluate(e.arg, values, fns));
     default: {
-      const a = evaluate(e.left, values),
-        b = evaluate(e.right, values);
+      const a = evaluate(e.left, values, fns),
+        b = evaluate(e.right, values, fns);
       if (e.op === "+") return a + b;
       if (e.op === "-") return a - b;
       if (e.op === "*") return a * b;
@@ -218,33 +223,33 @@ function hasName(e) {
 /** The learner's expression as a sum of terms, each a list of factors (a − b: b's factors with −1).
  * @param {Expr} e
  * @param {string} source
- * @param {Map<string, number>} values
+ * @param {(e: Expr) => number} valueOf
  * @returns {Factor[][]} */
-export function termsOf(e, source, values) {
+export function termsOf(e, source, valueOf) {
   if (e.kind === "bin" && e.op === "+")
-    return [...termsOf(e.left, source, values), ...termsOf(e.right, source, values)];
+    return [...termsOf(e.left, source, valueOf), ...termsOf(e.right, source, valueOf)];
   if (e.kind === "bin" && e.op === "-") {
-    const right = termsOf(e.right, source, values).map((t) => [minusOne(), ...t]);
-    return [...termsOf(e.left, source, values), ...right];
+    const right = termsOf(e.right, source, valueOf).map((t) => [minusOne(), ...t]);
+    return [...termsOf(e.left, source, valueOf), ...right];
   }
-  return [factorsOf(e, source, values)];
+  return [factorsOf(e, source, valueOf)];
 }
 
 function minusOne() {
   return { text: "-1", value: -1, exact: true };
 }
 
-/** @param {Expr} e @param {string} source @param {Map<string, number>} values @returns {Factor[]} */
-function factorsOf(e, source, values) {
+/** @param {Expr} e @param {string} source @param {(e: Expr) => number} valueOf @returns {Factor[]} */
+function factorsOf(e, source, valueOf) {
   if (e.kind === "bin" && e.op === "*")
-    return [...factorsOf(e.left, source, values), ...factorsOf(e.right, source, values)];
-  if (e.kind === "neg") return [minusOne(), ...factorsOf(e.arg, source, values)];
+    return [...factorsOf(e.left, source, valueOf), ...factorsOf(e.right, source, valueOf)];
+  if (e.kind === "neg") return [minusOne(), ...factorsOf(e.arg, source, valueOf)];
   if (e.kind === "bin" && e.op === "/") {
-    const den = evaluate(e.right, values);
+    const den = valueOf(e.right);
     const text = "1/" + source.slice(e.right.start, e.right.end);
-    return [...factorsOf(e.left, source, values), { text, value: 1 / den, exact: hasName(e.right) }];
+    return [...factorsOf(e.left, source, valueOf), { text, value: 1 / den, exact: hasName(e.right) }];
   }
-  return [{ text: source.slice(e.start, e.end).trim(), value: evaluate(e, values), exact: hasName(e) }];
+  return [{ text: source.slice(e.start, e.end).trim(), value: valueOf(e), exact: hasName(e) }];
 }
 
 /** @typedef {{name: string, formula: string, local: number}} PathFactor  a local derivative */
@@ -386,6 +391,7 @@ function consecutive(factors, used, target) {
  */
 
 /** The learner's answer for dL/d(node `target`), judged.
+ * @param {import("./types.js").GraphMath} math
  * @param {PageData} data
  * @param {Computation} current
  * @param {number} target
@@ -393,7 +399,8 @@ function consecutive(factors, used, target) {
  * @param {number | null} fd  the finite difference, when the page could compute one
  * @param {(x: number) => string} text
  * @returns {CheckResult} */
-export function checkGradient(data, current, target, answer, fd, text) {
+export function checkGradient(math, data, current, target, answer, fd, text) {
+  const fns = functionsOf(math);
   const expected = current.grads[target];
   const d = data.nodes[target].grad_name;
   const base = { expected, finite_difference: fd };
@@ -401,12 +408,12 @@ export function checkGradient(data, current, target, answer, fd, text) {
   const values = valuesByName(data, current);
   let tree;
   try {
-    tree = parse(String(answer), names);
+    tree = parse(String(answer), names, fns);
   } catch (err) {
     if (!(err instanceof CheckError)) throw err;
     return { ...base, correct: false, value: null, message: "Cannot read your answer: " + err.message + "." };
   }
-  const value = evaluate(tree, values);
+  const value = evaluate(tree, values, fns);
   const exact = hasName(tree);
   const fdText = fd === null ? "" : " (a finite difference gives " + text(fd) + ")";
   if (!isFinite(value))
@@ -441,7 +448,7 @@ export function checkGradient(data, current, target, answer, fd, text) {
       message: head + "Try writing it as the product of the local derivatives along each path.",
     };
   const paths = pathFactors(data, current, target);
-  const terms = termsOf(tree, String(answer), values);
+  const terms = termsOf(tree, String(answer), (e) => evaluate(e, values, fns));
   if (paths.length !== terms.length && paths.length > 1) {
     const why =
       d +
@@ -470,20 +477,21 @@ export function checkGradient(data, current, target, answer, fd, text) {
 
 /** A typed answer's value at the current values: a number, or an expression in the page's names;
  * NaN when it is neither.
+ * @param {import("./types.js").GraphMath} math
  * @param {PageData} data
  * @param {Computation} current
  * @param {string} guess */
-export function readAnswer(data, current, guess) {
+export function readAnswer(math, data, current, guess) {
   const x = parseNumber(guess);
   if (isFinite(x) || guess.trim() === "") return x;
+  const fns = functionsOf(math);
   try {
-    return evaluate(
-      parse(
-        guess,
-        data.nodes.map((n) => n.name),
-      ),
-      valuesByName(data, current),
+    const tree = parse(
+      guess,
+      data.nodes.map((n) => n.name),
+      fns,
     );
+    return evaluate(tree, valuesByName(data, current), fns);
   } catch (err) {
     if (err instanceof CheckError) return NaN;
     throw err;

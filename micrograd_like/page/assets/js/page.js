@@ -169,7 +169,9 @@ function checkQuiz() {
     const input = box.querySelector('[data-k="' + k + '"]');
     return input instanceof HTMLInputElement ? input.value : "";
   });
-  const results = quizResults(DATA, current, step, guesses, quiz.kind, (g) => readAnswer(DATA, current, g));
+  const results = quizResults(DATA, current, step, guesses, quiz.kind, (g) =>
+    readAnswer(MATH, DATA, current, g),
+  );
   quiz.asked += results.length;
   quiz.right += results.filter((r) => r.ok).length;
   quiz.last = results;
@@ -410,7 +412,7 @@ function check(name, answer) {
   const i = typeof name === "number" ? name : index(String(name));
   if (i < 0 || i >= N) throw new Error("no value named " + JSON.stringify(name));
   const fd = editable.indexOf(i) >= 0 ? finiteDifference(MATH, DATA, leaf, i) : null;
-  const result = checkGradient(DATA, current, i, String(answer), fd, text);
+  const result = checkGradient(MATH, DATA, current, i, String(answer), fd, text);
   inputById("mg-mine-name").value = String(i);
   show(byId("mg-mine-text"), [h("p", { class: result.correct ? "mg-right" : "mg-wrong" }, [result.message])]);
   return result;

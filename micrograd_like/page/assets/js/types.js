@@ -79,6 +79,7 @@
  * @property {(leaf: number[], fail: (i: number, k: number, inputs: number[]) => never,
  *   overflow: (i: number, out: number, inputs: number[]) => never) => number[]} forward
  * @property {(values: number[]) => {grads: number[], steps: StepNumbers[]}} backward
+ * @property {Record<string, (a: number) => number>} functions  tanh, exp, log, sigmoid, relu (jsgen.TYPED_FUNCTIONS)
  */
 
 /** @typedef {{values: number[], grads: number[], steps: StepNumbers[]}} Computation */
