@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_page_browser import Opened, browser, open_page, pages, shoot  # noqa: F401  (fixtures)
+import test_page_browser as base
+from test_page_browser import Opened, shoot
 
 from micrograd_like.example import build
 from micrograd_like.network_view import MAX_WIDTH, MIN_WIDTH, NEGATIVE, POSITIVE
 
+browser, open_page, pages = base.browser, base.open_page, base.pages  # the same fixtures
 WEIGHTS = ["w[1]11", "w[1]12", "w[1]21", "w[1]22", "w[2]11", "w[2]12"]
 UNITS = ["x1", "x2", "z[1]1", "z[1]2", "z[2]"]
 SIZES = {"laptop": (1366, 768), "desktop": (1920, 1080), "phone": (390, 844)}
@@ -64,7 +66,9 @@ def test_network_view_shows_the_engines_numbers_and_restyles_edges(
     view.run("walkthrough.set('w[2]12', -0.5)")
     changed = engine(**{"w[2]12": -0.5})
     got = edge(view, "w[2]12")
-    assert got["w"] == -0.5 and got["colour"] == NEGATIVE and math.isclose(got["width"], round(width(-0.5), 2))
+    assert (
+        got["w"] == -0.5 and got["colour"] == NEGATIVE and math.isclose(got["width"], round(width(-0.5), 2))
+    )
     assert f"dL/dw = {changed.nodes['w[2]12'].grad:.4g}" in got["text"]
     unit = view.run("document.querySelector('svg.mg-network [data-name=\"z[2]\"]').textContent")
     assert f"{changed.nodes['z[2]'].data:.4g}" in unit
@@ -94,7 +98,9 @@ def test_selecting_links_the_network_and_the_op_graph_both_ways(
     # the op graph selects in the network view
     page.locator(f'svg.mg-picture:visible [data-node="{index["z[1]1"]}"]').click()
     assert view.state()["selected"] == "z[1]1"
-    assert view.run("document.querySelector('svg.mg-network [data-name=\"z[1]1\"]').classList.contains('mg-selected')")
+    assert view.run(
+        "document.querySelector('svg.mg-network [data-name=\"z[1]1\"]').classList.contains('mg-selected')"
+    )
     assert not edge(view, "w[2]12")["selected"]
     # the keyboard: focus, Enter
     page.locator('svg.mg-network [data-name="x1"]').focus()
@@ -136,7 +142,10 @@ def test_apply_update_animates_the_edges_to_the_new_weights(
           walkthrough.update();
           const g = document.querySelector('svg.mg-network [data-name="w[2]12"]');
           const ws = [];
-          const tick = () => { ws.push(+g.getAttribute('data-w')); ws.length < 8 ? requestAnimationFrame(tick) : done(ws); };
+          const tick = () => {
+            ws.push(+g.getAttribute('data-w'));
+            ws.length < 8 ? requestAnimationFrame(tick) : done(ws);
+          };
           requestAnimationFrame(tick);
         })"""
     )
@@ -149,7 +158,9 @@ def test_apply_update_animates_the_edges_to_the_new_weights(
         assert got["w"] == new[name] and math.isclose(got["width"], round(width(new[name]), 2))
 
 
-def test_check_my_gradient(open_page: Callable[[Path], Opened], pages: dict[str, Path], tmp_path: Path) -> None:
+def test_check_my_gradient(
+    open_page: Callable[[Path], Opened], pages: dict[str, Path], tmp_path: Path
+) -> None:
     view = open_page(pages["worked"])
     ex = engine()
     grad = ex.nodes["w[2]12"].grad
@@ -159,7 +170,10 @@ def test_check_my_gradient(open_page: Callable[[Path], Opened], pages: dict[str,
     assert math.isclose(right["finite_difference"], grad, rel_tol=1e-6)
     wrong = view.run("walkthrough.check('w[2]12', '2*(z[2]-y)*(1-z[2]**2)*z[1]1')")
     assert not wrong["correct"]
-    assert f"ds[2]/dw[2]12 is z[1]2 = {ex.nodes['z[1]2'].data:.6g}; your expression has z[1]1" in wrong["message"]
+    assert (
+        f"ds[2]/dw[2]12 is z[1]2 = {ex.nodes['z[1]2'].data:.6g}; your expression has z[1]1"
+        in wrong["message"]
+    )
     missing = view.run("walkthrough.check('w[2]12', '2*(z[2]-y)*z[1]2')")
     assert "dz[2]/ds[2] is 1 - z[2]² = " in missing["message"] and "missing" in missing["message"]
     number = view.run(f"walkthrough.check('w[2]12', '{grad:.4f}')")
@@ -233,7 +247,13 @@ def test_the_address_holds_the_state_and_restore_brings_back_the_defaults(
     assert restored["step"] == 0 and restored["lr"] == ex.lr and restored["selected"] is None
     assert restored["values"]["w[2]12"] == ex.nodes["w[2]12"].data and restored["loss"] == ex.loss.data
     assert other.run("location.hash") == ""
-    assert other.run("document.getElementById('mg-leaf-' + walkthrough.nodes().find(n => n.name === 'w[2]12').index).value") == "0.35"
+    assert (
+        other.run(
+            "document.getElementById('mg-leaf-' + "
+            "walkthrough.nodes().find(n => n.name === 'w[2]12').index).value"
+        )
+        == "0.35"
+    )
     # a hash that does not read is left out, never run
     other.page.goto(other.url + "#step=abc&v.constructor=1&v.__proto__=2&lr=-1&sel=alert(1)")
     other.page.wait_for_function("window.walkthrough !== undefined")
@@ -245,10 +265,12 @@ def boxes_cut(view: Opened) -> list[str]:
     result: list[str] = view.run(
         """() => {
           const v = document.getElementById('mg-viewport').getBoundingClientRect();
-          const svg = Array.from(document.querySelectorAll('svg.mg-picture')).find(s => !s.closest('[hidden]'));
+          const svg = Array.from(document.querySelectorAll('svg.mg-picture'))
+            .find(s => !s.closest('[hidden]'));
           return Array.from(svg.querySelectorAll('[data-node], [data-op]')).filter(g => {
             const r = g.getBoundingClientRect();
-            const inside = r.left >= v.left - 0.5 && r.right <= v.right + 0.5 && r.top >= v.top - 0.5 && r.bottom <= v.bottom + 0.5;
+            const inside = r.left >= v.left - 0.5 && r.right <= v.right + 0.5
+              && r.top >= v.top - 0.5 && r.bottom <= v.bottom + 0.5;
             const outside = r.right <= v.left || r.left >= v.right || r.bottom <= v.top || r.top >= v.bottom;
             return !inside && !outside;
           }).map(g => g.textContent.trim().split('\\n')[0]);
@@ -280,7 +302,10 @@ def test_first_view_at_three_screen_sizes(
     shoot(view, tmp_path, f"page_{size}.png")
     assert view.run("document.documentElement.scrollWidth") <= w  # no sideways scrolling
     if size == "laptop":
-        net = view.run("(() => { const r = document.getElementById('mg-net-view').getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })()")
+        net = view.run(
+            "(() => { const r = document.getElementById('mg-net-view').getBoundingClientRect(); "
+            "return [r.left, r.top, r.right, r.bottom]; })()"
+        )
         assert net[0] >= 0 and net[1] >= 0 and net[2] <= w and net[3] <= h, net
         assert smallest_text(view, "svg.mg-network") >= 9 and smallest_text(view, "svg.mg-picture") >= 9
         assert boxes_cut(view) == []
@@ -292,7 +317,8 @@ def test_first_view_at_three_screen_sizes(
         whole = view.run(
             """() => { const v = document.getElementById('mg-viewport').getBoundingClientRect();
                  const s = document.querySelector('svg.mg-picture').getBoundingClientRect();
-                 return s.width <= v.width && s.height <= v.height && v.bottom <= innerHeight && v.right <= innerWidth; }"""
+                 return s.width <= v.width && s.height <= v.height
+                   && v.bottom <= innerHeight && v.right <= innerWidth; }"""
         )
         assert whole and boxes_cut(view) == []
     if size == "phone":
@@ -308,13 +334,16 @@ def test_first_view_at_three_screen_sizes(
         page.get_by_role("button", name="Next step", exact=True).click()
         assert view.run(
             """() => { const r = document.getElementById('mg-step-text').getBoundingClientRect();
-                 return r.bottom > document.querySelector('.mg-toolbar').getBoundingClientRect().bottom && r.top < innerHeight; }"""
+                 const bar = document.querySelector('.mg-toolbar').getBoundingClientRect();
+                 return r.bottom > bar.bottom && r.top < innerHeight; }"""
         )
         shoot(view, tmp_path, f"page_{size}_stepped.png")
 
 
-def test_accessibility_load_time_and_size(open_page: Callable[[Path], Opened], pages: dict[str, Path]) -> None:
-    from axe_playwright_python.sync_playwright import Axe
+def test_accessibility_load_time_and_size(
+    open_page: Callable[[Path], Opened], pages: dict[str, Path]
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
     view = open_page(pages["worked"])
     times = [view.run("walkthrough.ready")]
@@ -323,7 +352,8 @@ def test_accessibility_load_time_and_size(open_page: Callable[[Path], Opened], p
         view.page.wait_for_function("window.walkthrough !== undefined")
         times.append(view.run("walkthrough.ready"))
     ready = min(times)
-    print(f"worked example page: interactive {ready:.0f} ms after navigation, {pages['worked'].stat().st_size} bytes")
+    size = pages["worked"].stat().st_size
+    print(f"worked example page: interactive {ready:.0f} ms after navigation, {size} bytes")
     assert ready < 300
     assert pages["worked"].stat().st_size < 2_000_000
     view.run("walkthrough.quiz(true); walkthrough.select('w[2]12'); walkthrough.check('w[2]12', '1')")

@@ -58,7 +58,9 @@ def network_data(model: MLP) -> dict[str, Any]:
                     "bias": neuron.b.label if neuron.b is not None else None,
                 }
             )
-            weights += [{"name": w.label, "source": x, "target": neuron.s_label} for w, x in zip(neuron.w, sources)]
+            weights += [
+                {"name": w.label, "source": x, "target": neuron.s_label} for w, x in zip(neuron.w, sources)
+            ]
     finite = [abs(p.data) for p in model.parameters() if abs(p.data) != float("inf") and p.data == p.data]
     return {
         "inputs": [f"x{k}" for k in range(1, model.nin + 1)],
