@@ -59,8 +59,14 @@ def _unavailable(why: str) -> None:
     pytest.skip(why)
 
 
+_RUNNING: list[Browser] = []  # the session's browser: test_page_network.py shares these fixtures
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    if _RUNNING:  # one Playwright per session: a second one would not start inside the first
+        yield _RUNNING[0]
+        return
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -69,7 +75,9 @@ def browser() -> Iterator[Browser]:
         _unavailable(HOW_TO)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        _RUNNING.append(chromium)
         yield chromium
+        _RUNNING.clear()
         chromium.close()
 
 
