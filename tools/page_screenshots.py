@@ -62,7 +62,8 @@ WORKED_EXAMPLE = Scene(
         "for (let k = 0; k < 13; k++) walkthrough.next()",
         "walkthrough.select('w[2]12')",
         "document.activeElement && document.activeElement.blur()",
-        "document.querySelector('svg.mg-network [data-name=\"w[2]12\"]').dispatchEvent(new Event('mouseenter'))",
+        "document.querySelector('svg.mg-network [data-name=\"w[2]12\"]')"
+        ".dispatchEvent(new Event('mouseenter'))",  # its formula, as on hover
         "walkthrough.next(); walkthrough.prev()",  # brings the step's node back into view
     ),
 )
