@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from test_page_browser import ARGS, CHROMIUM, HOW_TO, _unavailable
+from test_page_browser import ARGS, CHROMIUM, HOW_TO, _unavailable, open_page, pages  # noqa: F401  (fixtures every page test shares)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

@@ -371,7 +371,7 @@ def test_quiz_says_right_or_wrong_then_reveals(
     page.keyboard.press("Enter")
     quiz = page.locator("#mg-quiz").inner_text()
     assert "✗ Not quite" in quiz and f"{steps[1].edges[0].contribution:.6g}" in quiz and "✓ Right" in quiz
-    assert view.state()["quiz"] == {"on": True, "right": 2, "asked": 3}
+    assert view.state()["quiz"] == {"on": True, "kind": "contribution", "right": 2, "asked": 3}
     assert "Score: 2 right of 3" in quiz
     # Next with a question open reveals it without scoring
     page.get_by_role("button", name="Next step", exact=True).click()

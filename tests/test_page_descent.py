@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_page_browser import Opened, open_page, pages  # noqa: F401  (pytest fixtures)
+from test_page_browser import Opened
 
 from micrograd_like.core.expr import parse_expression
 from micrograd_like.core.higher import grad
@@ -50,8 +50,8 @@ def near(a: float, b: float, tol: float) -> bool:
     ],
 )
 def test_descent_along_a_weight_is_the_engines(
-    open_page: Open,  # noqa: F811
-    pages: dict[str, Path],  # noqa: F811
+    open_page: Open,
+    pages: dict[str, Path],
     weight: str,
     target: float,
     lr: float,
@@ -84,7 +84,7 @@ def test_descent_along_a_weight_is_the_engines(
         assert near(state["threshold"], here, 1e-9), (state["threshold"], here)
 
 
-def test_threshold_at_every_parameter(open_page: Open, pages: dict[str, Path]) -> None:  # noqa: F811
+def test_threshold_at_every_parameter(open_page: Open, pages: dict[str, Path]) -> None:
     """α* for each of the worked example's weights, at two targets, equals descent.threshold."""
     view = open_page(pages["worked"])
     weights = view.run("walkthrough.data.descent.weights")
@@ -99,7 +99,7 @@ def test_threshold_at_every_parameter(open_page: Open, pages: dict[str, Path]) -
                 assert near(got, want, 1e-9), (weight, got, want)
 
 
-def test_descent_on_an_expression_page(open_page: Open, pages: dict[str, Path]) -> None:  # noqa: F811
+def test_descent_on_an_expression_page(open_page: Open, pages: dict[str, Path]) -> None:
     """--expr pages: J along a leaf of their own expression (tanh(a*b + c), a=2, b=-3, c=1)."""
     view = open_page(pages["expr"])
     assert view.run("walkthrough.data.descent.weights") == ["a", "b", "c"]
@@ -153,7 +153,7 @@ def _racers(seed: int) -> list[tuple[str, dict[str, Any]]]:
     return runs
 
 
-def test_landscape_runs_are_pythons(open_page: Open, pages: dict[str, Path]) -> None:  # noqa: F811
+def test_landscape_runs_are_pythons(open_page: Open, pages: dict[str, Path]) -> None:
     view = open_page(pages["worked"])
     rng = random.Random(3)
     for name, options in _racers(11):
@@ -167,7 +167,7 @@ def test_landscape_runs_are_pythons(open_page: Open, pages: dict[str, Path]) -> 
         assert worst <= 1e-9, (name, options, worst)
 
 
-def test_landscape_run_errors(open_page: Open, pages: dict[str, Path]) -> None:  # noqa: F811
+def test_landscape_run_errors(open_page: Open, pages: dict[str, Path]) -> None:
     view = open_page(pages["worked"])
     attempt = "([n, o]) => { try { walkthrough.landscape.run(n, o); } catch (e) { return e.message; } }"
     message = view.run(attempt, ["Momentum", {"start": [0, 0]}])
@@ -176,7 +176,7 @@ def test_landscape_run_errors(open_page: Open, pages: dict[str, Path]) -> None: 
     assert message.startswith('SGD has no option "beta"')
 
 
-def test_chapters_tabs_and_hash(open_page: Open, pages: dict[str, Path]) -> None:  # noqa: F811
+def test_chapters_tabs_and_hash(open_page: Open, pages: dict[str, Path]) -> None:
     view = open_page(pages["worked"])
     page = view.page
     assert view.run("walkthrough.chapters.current()") == "backprop"
@@ -197,7 +197,7 @@ def test_chapters_tabs_and_hash(open_page: Open, pages: dict[str, Path]) -> None
     assert view.run("walkthrough.next().step") == 1  # the worked example works where it was
 
 
-def test_opens_on_the_chapter_the_hash_names(browser: Any, pages: dict[str, Path]) -> None:  # noqa: F811
+def test_opens_on_the_chapter_the_hash_names(browser: Any, pages: dict[str, Path]) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     errors: list[str] = []

@@ -53,14 +53,17 @@ class Scene:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-# mid-way through the worked example's backward pass (step 13 of 23), the paths to w[2]12 explained
+# mid-way through the worked example's backward pass (step 13 of 23), w[2]12 selected (its paths
+# explained, its edge in the network view marked) and its formula shown as on hover
 WORKED_EXAMPLE = Scene(
     "page.png",
     lambda: worked_example_page(renderer="embedded").html,
     (
         "for (let k = 0; k < 13; k++) walkthrough.next()",
-        "walkthrough.explain('w[2]12')",
+        "walkthrough.select('w[2]12')",
         "document.activeElement && document.activeElement.blur()",
+        "document.querySelector('svg.mg-network [data-name=\"w[2]12\"]')"
+        ".dispatchEvent(new Event('mouseenter'))",  # its formula, as on hover
         "walkthrough.next(); walkthrough.prev()",  # brings the step's node back into view
     ),
 )

@@ -21,6 +21,7 @@ from typing import Any
 from ..core.engine import Value
 from ..core.names import graph_names
 from ..core.order import backward_order
+from ..learn.modules import MLP
 from ..show.render import Renderer, render_svg
 from ..show.viz import DEFAULT_MAX_NODES, draw_dot
 from ..util.files import write_text
@@ -28,6 +29,7 @@ from .bundle import controller
 from .chapters import descent_part, landscape_part
 from .export import PICTURE_DIGITS, copy_graph, graph_data
 from .jsgen import graph_script, rule_ids
+from .network import network_part
 from .svg import mark_up
 
 LAYOUTS = {"LR": "left to right", "TB": "top to bottom"}
@@ -86,6 +88,7 @@ def walkthrough_page(
     layouts: Sequence[str] = ("LR", "TB"),
     renderer: Renderer = "auto",
     max_nodes: int = DEFAULT_MAX_NODES,
+    network: MLP | None = None,
 ) -> WalkthroughPage:
     """The interactive walkthrough of the backward pass from `root`, as one offline HTML page.
 
@@ -94,6 +97,9 @@ def walkthrough_page(
     explanation) reaches a node, e.g. a remark on naming. layouts: the picture's directions, the
     first shown first ("LR" and/or "TB"; the page offers a choice when there are two). renderer:
     Graphviz's `dot` ("native") or the bundled one ("embedded"); "auto" takes dot if installed.
+    network: the MLP whose forward pass `root` is (its output or loss): the page then also shows
+    the network view (`draw_network`), linked to the op graph; run backward from `root` first so
+    its edges carry dL/dw.
 
     The caller's graph is not changed: the page is made from a copy whose leaves start at zero
     gradient, so every gradient it shows is d(root)/d(node) from one backward pass.
@@ -120,6 +126,9 @@ def walkthrough_page(
     if len(chosen) > 1:
         options = "".join(f'<option value="{d}">{LAYOUTS[d]}</option>' for d in chosen)
         choice = f'<label class="mg-check">layout <select id="mg-layout">{options}</select></label>'
+    net_svg = ""
+    if network is not None:
+        net_svg, data["network"] = network_part(network, root, renderer)
     names = graph_names(order)
     script = graph_script(order, names, rule_ids(order))
     data["descent"], descent_script = descent_part(order)  # the "Gradient descent" chapter
@@ -133,6 +142,7 @@ def walkthrough_page(
         "__MG_CSS__": asset("page.css"),
         "__MG_LAYOUT_CHOICE__": choice,
         "__MG_SVG__": "\n".join(pictures),
+        "__MG_NETWORK__": _network_section(net_svg),
         "__MG_LEGEND__": _legend(data),
         "__MG_DATA__": _json(data),
         "__MG_MATH__": script,
@@ -158,6 +168,22 @@ def fill_template(template: str, parts: Mapping[str, str]) -> str:
     if slots != set(parts):
         raise KeyError(f"the page template's slots {sorted(slots)} differ from the parts {sorted(parts)}")
     return _SLOT.sub(lambda match: parts[match.group(0)], template)
+
+
+def _network_section(svg: str) -> str:
+    """The network view's pane, or nothing for a graph that is not an MLP's forward pass."""
+    if not svg:
+        return ""
+    return (
+        '<section class="mg-net" aria-labelledby="mg-net-h">\n'
+        '<h2 id="mg-net-h" class="mg-visually-hidden">The network</h2>\n'
+        f'<div id="mg-net-view" class="mg-net-view">{svg}</div>\n'
+        '<p class="mg-net-key"><span class="mg-key-pos">blue edge: w &gt; 0</span> · '
+        '<span class="mg-key-neg">orange edge: w &lt; 0</span> · width grows with |w| · '
+        "click, or Tab and Enter, to select; hover or focus a weight for its formula</p>\n"
+        '<p id="mg-net-info" class="mg-net-info" aria-live="polite"></p>\n'
+        "</section>"
+    )
 
 
 def _default_intro(data: Mapping[str, Any]) -> str:

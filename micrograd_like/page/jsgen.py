@@ -46,7 +46,7 @@ from ..core import mathexpr
 from ..core.engine import Value
 from ..core.names import Names, expression_of
 from ..core.order import parents_first
-from ..core.rules import Rule
+from ..core.rules import RULES, Rule
 
 
 def rule_ids(order: Sequence[Value]) -> dict[int, int]:
@@ -90,6 +90,9 @@ def js_operands(order: Sequence[Value]) -> dict[Value, str]:
 
 def _inputs(rule: Rule, node: Value, operands: dict[Value, str]) -> dict[str, str]:
     return {x: operands[p] for x, p in zip(rule.inputs, node.parents)}
+
+
+TYPED_FUNCTIONS = ("tanh", "exp", "log", "sigmoid", "relu")  # the functions an answer may use
 
 
 def graph_script(
@@ -171,5 +174,10 @@ def graph_script(
                 edges[0] = "$e0"
         pushed = ", ".join(e if e == "$e0" else f"[{e}]" for e in edges)
         lines.append(f"    $steps.push([$up, {pushed}]);")
-    lines += ["    return {grads: $g, steps: $steps};", "  },", "};", ""]
+    lines += ["    return {grads: $g, steps: $steps};", "  },"]
+    lines.append("  // What a learner may call in an answer (Check my gradient), as the rules compute it.")
+    lines.append("  functions: {")
+    for name in TYPED_FUNCTIONS:
+        lines.append(f"    {name}: function (a) {{ return {RULES[name].js_forward(a='a')}; }},")
+    lines += ["  },", "};", ""]
     return "\n".join(lines)

@@ -34,7 +34,15 @@ def worked_example_page(
     <WalkthroughPage "Backpropagation, step by step: the post's worked example": 23 nodes, ... KB>
     """
     ex = build(overrides)
+    ex.backward()  # the network view's edges carry dL/dw (the page itself starts from zero gradients)
     notes = {ex.nodes["w[2]12"]: NAMING_NOTE}
     return walkthrough_page(
-        ex.loss, ex.lr, title=TITLE, intro=INTRO, notes=notes, layouts=layouts, renderer=renderer
+        ex.loss,
+        ex.lr,
+        title=TITLE,
+        intro=INTRO,
+        notes=notes,
+        layouts=layouts,
+        renderer=renderer,
+        network=ex.model,
     )

@@ -3,6 +3,7 @@
  * select and clickable boxes in the picture, the step buttons, keys, learning rate, quiz, layout. */
 
 import { parseNumber, repr } from "./format.js";
+import { wireNetwork } from "./network.js";
 import { byId, inputById, niceRange } from "./views.js";
 
 /** @typedef {import("./types.js").PageData} PageData */
@@ -14,7 +15,7 @@ import { byId, inputById, niceRange } from "./views.js";
  * @property {number[]} leaf  the leaves' values to start from
  * @property {number} lr
  * @property {SVGSVGElement[]} svgs
- * @property {{apply: (z: number, keep: boolean) => void, follow: (i: number) => void, level: () => number}} zoom
+ * @property {{apply: (z: number, keep: boolean) => void, follow: (i: number) => void, align: (i: number) => void, level: () => number}} zoom
  * @property {(name: string, x: unknown) => unknown} set
  * @property {(target: number) => unknown} explain
  * @property {() => void} unexplain
@@ -26,8 +27,12 @@ import { byId, inputById, niceRange } from "./views.js";
  * @property {() => unknown} end
  * @property {() => unknown} update
  * @property {(rate: unknown) => unknown} setLearningRate
- * @property {(on: boolean) => unknown} setQuiz
+ * @property {(on: boolean, kind?: string) => unknown} setQuiz
  * @property {() => number} step
+ * @property {(name: string) => unknown} select
+ * @property {(name: number, answer: string) => unknown} check
+ * @property {() => unknown} restore
+ * @property {() => import("./network.js").NetTelling} netTelling
  */
 
 /** @param {string} tag @param {Record<string, string>} attrs @param {string} [text] */
@@ -45,7 +50,29 @@ const byName = (a, b) => a.localeCompare(b, undefined, { numeric: true });
 export function buildControls(act) {
   buildLeaves(act);
   buildExplain(act);
+  buildCheck(act);
   wire(act);
+}
+
+/** The "Check my gradient" box, the Restore defaults button, the quiz's kind, the network view.
+ * @param {Actions} act */
+function buildCheck(act) {
+  const nodes = act.data.nodes;
+  const select = inputById("mg-mine-name");
+  const order = nodes.map((_, i) => i);
+  order.sort((a, b) => byName(nodes[a].name, nodes[b].name));
+  order.forEach((i) => select.appendChild(el("option", { value: String(i) }, nodes[i].name)));
+  const first = order.find((i) => nodes[i].kind === "parameter");
+  if (first !== undefined) select.value = String(first);
+  byId("mg-mine").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    act.check(+select.value, inputById("mg-mine-answer").value);
+  });
+  byId("mg-restore").addEventListener("click", act.restore);
+  const kind = inputById("mg-quiz-kind");
+  kind.addEventListener("change", () => act.setQuiz(inputById("mg-quiz-toggle").checked, kind.value));
+  const net = document.querySelector("svg.mg-network");
+  if (net instanceof SVGSVGElement) wireNetwork(net, byId("mg-net-info"), act.netTelling, act.select);
 }
 
 /** @param {Actions} act */

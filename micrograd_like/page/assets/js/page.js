@@ -5,15 +5,20 @@
  * narrative.js and explain.js, the drawing from views.js. */
 
 import * as chapters from "./chapters.js";
+import { checkGradient, finiteDifference, readAnswer } from "./check.js";
 import { compute } from "./compute.js";
 import { buildControls } from "./controls.js";
 import { explainPaths, explainStory } from "./explain.js";
 import { fmt, numberText, parseNumber, repr } from "./format.js";
 import { startGradientDescent } from "./gdchapter.js";
-import { edgeOf, editableLeaves, known, parameterLeaves, stateKeys } from "./graph.js";
+import { disagreement } from "./selfcheck.js";
+import { editableLeaves, known, parameterLeaves, stateKeys } from "./graph.js";
+import { decodeHash, encodeHash } from "./hashstate.js";
 import { h } from "./markup.js";
 import { panelStory, stepStory } from "./narrative.js";
-import { quizResults, tolerance } from "./quiz.js";
+import { quizQuestions, quizVerdicts, updateStory } from "./panels.js";
+import * as network from "./network.js";
+import { KINDS, questions, quizResults } from "./quiz.js";
 import * as views from "./views.js";
 
 /** @typedef {import("./types.js").PageData} PageData */
@@ -48,13 +53,23 @@ let lr = DATA.lr;
 let history = [];
 /** @type {Explanation | null} */
 let explained = null;
-/** @type {{on: boolean, open: boolean, right: number, asked: number, last: Answer[] | null}} */
-const quiz = { on: false, open: false, right: 0, asked: 0, last: null };
+/** @type {{on: boolean, kind: string, open: boolean, right: number, asked: number, last: Answer[] | null}} */
+const quiz = { on: false, kind: "contribution", open: false, right: 0, asked: 0, last: null };
+let applyingHash = false; // reading the address: do not write it back half-applied
 /** @type {{before: number, after: number, lines: string[]} | null} */
 let lastUpdate = null;
 
 const svgs = /** @type {SVGSVGElement[]} */ (Array.from(document.querySelectorAll("svg.mg-picture")));
 const telling = () => ({ data: DATA, current, text, paren });
+const netSvg = /** @type {SVGSVGElement | null} */ (document.querySelector("svg.mg-network"));
+/** A name's node (the first with that name, else a state() key such as "x#2"), or -1. */
+const byName = new Map();
+NODES.forEach((n, i) => byName.has(n.name) || byName.set(n.name, i));
+keys.forEach((key, i) => byName.has(key) || byName.set(key, i));
+/** @param {string} name */
+const index = (name) => (byName.has(name) ? byName.get(name) : -1);
+const netTelling = () => ({ data: DATA, current, index, text, paren, lr });
+const selectedName = () => (explained ? NODES[explained.node].name : null);
 
 function state() {
   const values = Object.create(null); // a name such as __proto__ or constructor is a key like any other
@@ -73,7 +88,9 @@ function state() {
     error,
     lr,
     history: history.slice(),
-    quiz: { on: quiz.on, right: quiz.right, asked: quiz.asked },
+    quiz: { on: quiz.on, kind: quiz.kind, right: quiz.right, asked: quiz.asked },
+    selected: explained ? keys[explained.node] : null,
+    chapter: chapters.current(),
   };
 }
 
@@ -89,6 +106,8 @@ function render() {
   views.drawPlot(byId("mg-plot"), history.length ? history : [current.values[0]], ROOT, text);
   views.drawTable(/** @type {HTMLTableSectionElement} */ (byId("mg-all")), picture);
   setText(byId("mg-loss"), ROOT + " = " + text(current.values[0]));
+  if (netSvg) network.drawNetwork(netSvg, netTelling(), selectedName());
+  writeHash();
 }
 
 function drawStepPanel() {
@@ -128,44 +147,8 @@ function drawLeaves() {
 
 function drawUpdate() {
   const button = inputById("mg-update");
-  if (!parameters.length) {
-    show(byId("mg-update-text"), [h("p", {}, ["This graph has no parameters to update."])]);
-    button.disabled = true;
-    return;
-  }
-  button.disabled = error !== null;
-  if (!lastUpdate) {
-    show(byId("mg-update-text"), [
-      h("p", {}, [
-        "Apply update does w ← w − α·" +
-          DATA.constants.grad_of_w +
-          " for every parameter, then runs " +
-          "the forward and backward passes again. " +
-          ROOT +
-          " now: " +
-          text(current.values[0]) +
-          ".",
-      ]),
-    ]);
-    return;
-  }
-  const { before, after, lines } = lastUpdate;
-  const verdict =
-    after < before
-      ? "lower: the step went downhill"
-      : after > before
-        ? "higher: this step overshot (try a smaller α)"
-        : "unchanged";
-  show(byId("mg-update-text"), [
-    h("p", {}, [
-      h("strong", {}, [ROOT + " before: " + text(before) + " → after: " + text(after)]),
-      " (" + verdict + ")",
-    ]),
-    h("details", {}, [
-      h("summary", {}, ["the " + lines.length + " updates"]),
-      ...lines.map((line) => h("div", { class: "mg-mono" }, [line])),
-    ]),
-  ]);
+  button.disabled = error !== null || !parameters.length;
+  show(byId("mg-update-text"), updateStory(telling(), lastUpdate, parameters.length > 0));
 }
 
 // --- quiz -------------------------------------------------------------------------------------
@@ -174,30 +157,7 @@ function openQuiz() {
   quiz.open = true;
   const box = byId("mg-quiz");
   box.hidden = false;
-  show(box, [
-    h("p", { class: "mg-quiz-head" }, [
-      "Your turn: what does this step pass to each input? (local × upstream)",
-    ]),
-    ...NODES[step].parents.map((p, k) =>
-      h("p", {}, [
-        h("label", { for: "mg-guess-" + k }, ["prediction for the contribution to " + NODES[p].grad_name]),
-        " ",
-        h("input", {
-          id: "mg-guess-" + k,
-          type: "text",
-          inputmode: "decimal",
-          autocomplete: "off",
-          class: "mg-guess",
-          "data-k": String(k),
-        }),
-        h("span", { class: "mg-tol" }, [
-          " (right within ±" + text(tolerance(edgeOf(current.steps[step], k)[1]), 2) + ")",
-        ]),
-      ]),
-    ),
-    h("button", { id: "mg-check", type: "button" }, ["Check answer"]),
-    h("span", { class: "mg-hint" }, ["  or Next step to reveal without answering"]),
-  ]);
+  show(box, quizQuestions(telling(), questions(DATA, current, step, quiz.kind), quiz.kind));
   byId("mg-check").addEventListener("click", checkQuiz);
   render();
   const first = box.querySelector(".mg-guess");
@@ -207,11 +167,13 @@ function openQuiz() {
 function checkQuiz() {
   if (!quiz.open) return;
   const box = byId("mg-quiz");
-  const guesses = NODES[step].parents.map((_, k) => {
+  const guesses = questions(DATA, current, step, quiz.kind).map((_, k) => {
     const input = box.querySelector('[data-k="' + k + '"]');
     return input instanceof HTMLInputElement ? input.value : "";
   });
-  const results = quizResults(DATA, current, step, guesses);
+  const results = quizResults(DATA, current, step, guesses, quiz.kind, (g) =>
+    readAnswer(MATH, DATA, current, g),
+  );
   quiz.asked += results.length;
   quiz.right += results.filter((r) => r.ok).length;
   quiz.last = results;
@@ -229,27 +191,17 @@ function drawQuiz() {
     views.clear(box);
     return;
   }
-  show(box, [
-    ...(quiz.last || []).map((r) =>
-      h("p", { class: r.ok ? "mg-right" : "mg-wrong" }, [
-        h("strong", {}, [r.ok ? "✓ Right" : "✗ Not quite"]),
-        ": the engine says " +
-          r.to +
-          " gets " +
-          text(r.truth) +
-          " (you said " +
-          (r.guess === "" ? "nothing" : r.guess) +
-          ", tolerance ±" +
-          text(tolerance(r.truth), 2) +
-          ").",
-      ]),
-    ),
-    h("p", { class: "mg-score" }, ["Score: " + quiz.right + " right of " + quiz.asked + "."]),
-  ]);
+  show(box, quizVerdicts(telling(), quiz.last || [], quiz.right, quiz.asked));
 }
 
-/** @param {boolean} on */
-function setQuiz(on) {
+/** @param {boolean} on @param {unknown} [kind] */
+function setQuiz(on, kind) {
+  if (kind !== undefined) {
+    if (typeof kind !== "string" || KINDS.indexOf(kind) < 0)
+      throw new Error("the quiz asks for one of " + KINDS.join(", ") + "; got " + JSON.stringify(kind));
+    quiz.kind = kind;
+    inputById("mg-quiz-kind").value = kind;
+  }
   inputById("mg-quiz-toggle").checked = on;
   quiz.on = on;
   quiz.open = false;
@@ -302,7 +254,8 @@ function end() {
 
 function moved() {
   render();
-  zoom.follow(step > 0 ? step - 1 : 0);
+  views.keepInView(byId("mg-step-text"));
+  zoom.align(step > 0 ? step - 1 : 0);
   return state();
 }
 
@@ -401,6 +354,7 @@ function setLearningRate(rate) {
 function update() {
   if (error !== null) return state();
   const before = current.values[0];
+  const weights = new Map(parameters.map((i) => [NODES[i].name, leaf[i]]));
   const changed = leaf.slice();
   const lines = parameters.map((i) => {
     const g = current.grads[i];
@@ -423,6 +377,7 @@ function update() {
   });
   if (explained !== null) explain(explained.node, true);
   render();
+  if (netSvg) network.animateUpdate(netSvg, netTelling(), selectedName, weights); // w → w − α·dL/dw
   return state();
 }
 
@@ -436,10 +391,104 @@ function explain(target, quiet) {
   explained = explainPaths(DATA, current, i);
   const select = inputById("mg-explain-select");
   if (!quiet && select.value !== String(i)) select.value = String(i);
+  inputById("mg-mine-name").value = String(i);
   show(byId("mg-explain-text"), explainStory(telling(), explained));
   if (!quiet) render();
   const { paths, total, grad } = explained;
   return { target: keys[i], paths, total, grad, ...(explained.error ? { error: explained.error } : {}) };
+}
+
+/** Select a value everywhere: its box in the op graph, its circle or edge in the network view,
+ * its paths in the explain panel.
+ * @param {unknown} name */
+function select(name) {
+  const i = typeof name === "number" ? name : index(String(name));
+  if (i < 0 || i >= N) throw new Error("no value named " + JSON.stringify(name));
+  explain(i);
+  return state();
+}
+
+/** The learner's answer for dL/d(name), judged against backprop and a finite difference.
+ * @param {unknown} name @param {unknown} answer */
+function check(name, answer) {
+  const i = typeof name === "number" ? name : index(String(name));
+  if (i < 0 || i >= N) throw new Error("no value named " + JSON.stringify(name));
+  const fd = editable.indexOf(i) >= 0 ? finiteDifference(MATH, DATA, leaf, i) : null;
+  const result = checkGradient(MATH, DATA, current, i, String(answer), fd, text);
+  inputById("mg-mine-name").value = String(i);
+  show(byId("mg-mine-text"), [h("p", { class: result.correct ? "mg-right" : "mg-wrong" }, [result.message])]);
+  return result;
+}
+
+/** Back to the values, α and step the page was made with (Reset only rewinds the steps). */
+function restore() {
+  leaf = DATA.reference.values.slice();
+  editable.forEach((i) => {
+    inputById("mg-leaf-" + i).value = repr(leaf[i]).replace(/\.0$/, "");
+  });
+  setLearningRate(DATA.lr);
+  recompute(leaf.slice(), -1);
+  history = [current.values[0]];
+  lastUpdate = null;
+  explained = null;
+  views.clear(byId("mg-explain-text"));
+  inputById("mg-explain-select").value = "";
+  return reset();
+}
+
+// --- the address: the page's state in location.hash -----------------------------------------------
+
+function writeHash() {
+  if (applyingHash) return;
+  const values = new Map();
+  editable.forEach((i) => leaf[i] !== DATA.reference.values[i] && values.set(keys[i], leaf[i]));
+  const hash = encodeHash({
+    values,
+    lr: lr !== DATA.lr ? lr : null,
+    step,
+    selected: explained ? keys[explained.node] : null,
+    chapter: chapters.current() === "backprop" ? null : chapters.current(),
+    quiz: quiz.on ? quiz.kind : null,
+  });
+  if (hash === location.hash) return;
+  try {
+    window.history.replaceState(null, "", hash || location.pathname + location.search);
+  } catch {
+    // a sandboxed frame (a notebook) may not change its address: the state stays in the page
+  }
+}
+
+/** Open the page at the state an address describes (what it cannot read is left as it was made).
+ * @param {string} hash */
+function applyHash(hash) {
+  const s = decodeHash(hash);
+  applyingHash = true;
+  try {
+    const changed = DATA.reference.values.slice();
+    s.values.forEach((x, name) => {
+      const i = index(name);
+      if (editable.indexOf(i) >= 0) changed[i] = x;
+    });
+    editable.forEach((i) => {
+      inputById("mg-leaf-" + i).value = repr(changed[i]).replace(/\.0$/, "");
+    });
+    if (!recompute(changed, -1)) recompute(DATA.reference.values.slice(), -1);
+    history = [current.values[0]];
+    lastUpdate = null;
+    setLearningRate(s.lr === null ? DATA.lr : s.lr);
+    setQuiz(s.quiz !== null, s.quiz !== null && KINDS.indexOf(s.quiz) >= 0 ? s.quiz : undefined);
+    chapters.show(s.chapter || "backprop", { hash: false });
+    step = Math.min(s.step, N);
+    const i = s.selected === null ? -1 : index(s.selected);
+    if (i >= 0) explain(i);
+    else {
+      explained = null;
+      views.clear(byId("mg-explain-text"));
+    }
+  } finally {
+    applyingHash = false;
+  }
+  moved();
 }
 
 function unexplain() {
@@ -478,17 +527,24 @@ if ("error" in first) {
     setLearningRate,
     setQuiz,
     step: () => step,
+    select,
+    check,
+    restore,
+    netTelling,
   });
   views.buildTable(byId("mg-all"), DATA);
-  selfCheck();
+  const wrong = disagreement(current, DATA.reference, NODES); // the page checks itself
+  if (wrong) Object.assign(byId("mg-selfcheck"), { hidden: false, textContent: wrong });
+  if (location.hash.length > 1) applyHash(location.hash);
   render();
   chapters.startChapters();
   const fit = () => {
-    zoom.apply(Math.min(1.25, Math.max(zoom.fit(), 0.72)), false);
-    zoom.follow(0);
+    zoom.apply(Math.min(1.25, Math.max(zoom.fit(), 0.68)), false); // its smallest text (10 pt) at least 9 px
+    zoom.align(0);
   };
   if (chapters.current() === "backprop") fit();
   else document.addEventListener("mg-chapter", fit, { once: true }); // the picture is measured when shown
+  window.addEventListener("hashchange", () => applyHash(location.hash));
   /** @type {any} */ (window).walkthrough = {
     state,
     set,
@@ -500,8 +556,11 @@ if ("error" in first) {
     /** @param {string} name */
     explain: (name) => explain(name),
     setLearningRate,
-    /** @param {unknown} on */
-    quiz: (on) => setQuiz(!!on),
+    /** @param {unknown} on @param {unknown} [kind] */
+    quiz: (on, kind) => setQuiz(!!on, kind),
+    select,
+    check,
+    restore,
     nodes: () =>
       NODES.map((n, i) => ({
         index: i,
@@ -519,31 +578,6 @@ if ("error" in first) {
     data: DATA,
     chapters: { current: chapters.current, show: chapters.show },
     ...startGradientDescent(DATA, MATH, text),
+    ready: performance.now(), // ms from the navigation's start to a page that answers
   };
-}
-
-// The page checks itself: its JavaScript must give the engine's numbers for the exported values.
-function selfCheck() {
-  const ref = DATA.reference;
-  /** @param {number} a @param {number} b */
-  const close = (a, b) => a === b || Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b));
-  let worst = 0;
-  /** @type {number | null} */
-  let where = null;
-  for (let i = 0; i < N; i++) {
-    if (!close(current.values[i], ref.values[i]) || !close(current.grads[i], ref.grads[i])) {
-      where = i;
-      worst = Math.max(worst, Math.abs(current.grads[i] - ref.grads[i]));
-    }
-  }
-  if (where !== null) {
-    const box = byId("mg-selfcheck");
-    box.hidden = false;
-    box.textContent =
-      "⚠ This page's JavaScript disagrees with the Python engine at " +
-      NODES[where].name +
-      " (by " +
-      repr(worst) +
-      "): please report it.";
-  }
 }

@@ -54,6 +54,7 @@
  * @property {Array<[number, number, Array<[number, number, number]>]>} steps  the engine's steps
  * @property {{values: number[], grads: number[]}} reference  the engine's numbers
  * @property {Constants} constants
+ * @property {NetworkData} [network]  the network view's data, on a page of an MLP's forward pass
  * @property {DescentData} descent  the "Gradient descent" chapter (micrograd_like/page/chapters.py)
  * @property {LandscapeData} landscape
  */
@@ -80,6 +81,18 @@
  * @property {number[]} start
  */
 
+/**
+ * @typedef {object} NetworkData  micrograd_like/page/network.py's network_data
+ * @property {string[]} inputs  "x1", "x2"
+ * @property {Array<{name: string, s: string, activation: string, terms: Array<[string, string]>, bias: string | null}>} units
+ *   each unit's output name (z[1]1), linear part (s[1]1), and its terms [weight, input]
+ * @property {Array<{name: string, source: string, target: string}>} weights  w, what it multiplies, the s it feeds
+ * @property {number} largest  the largest |w| when the page was made (the widest edge)
+ * @property {[number, number]} widths  the pen widths of w = 0 and of the largest |w|
+ * @property {{positive: string, negative: string, zero: string}} colours  by the weight's sign
+ * @property {{positive: string, negative: string, zero: string}} text_colours
+ */
+
 /** @typedef {[number, number, number]} EdgeStep  local, contribution, the parent's grad after */
 
 /** @typedef {Array<number | EdgeStep>} StepNumbers  [upstream, EdgeStep per input] */
@@ -90,6 +103,7 @@
  * @property {(leaf: number[], fail: (i: number, k: number, inputs: number[]) => never,
  *   overflow: (i: number, out: number, inputs: number[]) => never) => number[]} forward
  * @property {(values: number[]) => {grads: number[], steps: StepNumbers[]}} backward
+ * @property {Record<string, (a: number) => number>} functions  tanh, exp, log, sigmoid, relu (jsgen.TYPED_FUNCTIONS)
  */
 
 /** @typedef {{values: number[], grads: number[], steps: StepNumbers[]}} Computation */

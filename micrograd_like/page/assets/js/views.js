@@ -223,6 +223,7 @@ export function panAndZoom(view, svgs) {
   const visible = () => svgs.filter((s) => !s.closest("[hidden]"))[0] || svgs[0];
   /** @param {number} z @param {boolean} keepCenter */
   const apply = (z, keepCenter) => {
+    view.style.width = ""; // the whole pane again (align may have narrowed it)
     const size = natural(visible());
     const cx = (view.scrollLeft + view.clientWidth / 2) / (size.w * zoom);
     const cy = (view.scrollTop + view.clientHeight / 2) / (size.h * zoom);
@@ -288,5 +289,54 @@ export function panAndZoom(view, svgs) {
   byId("mg-zoom-in").addEventListener("click", () => apply(zoom * 1.25, true));
   byId("mg-zoom-out").addEventListener("click", () => apply(zoom / 1.25, true));
   byId("mg-zoom-fit").addEventListener("click", () => apply(fit(), false));
-  return { apply, fit, follow, level: () => zoom };
+  /** Keep node i in view with no box cut at the pane's left or right edge: the pane starts and
+   * ends in the gaps between the picture's columns of boxes (narrowing it when it must).
+   * @param {number} i */
+  const align = (i) => {
+    view.style.width = "";
+    follow(i);
+    const v = view.getBoundingClientRect();
+    const full = view.clientWidth;
+    const end = view.scrollWidth;
+    if (end <= full) return;
+    /** @type {Array<[number, number]>} */
+    const spans = Array.from(visible().querySelectorAll("[data-node], [data-op]")).map((g) => {
+      const r = g.getBoundingClientRect();
+      return [
+        r.left - v.left - view.clientLeft + view.scrollLeft,
+        r.right - v.left - view.clientLeft + view.scrollLeft,
+      ];
+    });
+    spans.sort((a, b) => a[0] - b[0]);
+    /** @type {Array<[number, number]>} */
+    const cols = [];
+    spans.forEach(([a, b]) => {
+      const last = cols[cols.length - 1];
+      if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+      else cols.push([a, b]);
+    });
+    const gaps = [0, ...cols.slice(1).map((c, k) => (cols[k][1] + c[0]) / 2), end];
+    const target = visible().querySelector('[data-node="' + i + '"]');
+    const t = target ? target.getBoundingClientRect() : v;
+    const middle = (t.left + t.right) / 2 - v.left + view.scrollLeft;
+    let lo = Math.max(
+      0,
+      cols.findIndex((c) => c[1] >= middle),
+    ); // the column around node i
+    let hi = lo + 1; // the window is gaps[lo] .. gaps[hi]
+    while (hi + 1 < gaps.length && gaps[hi + 1] - gaps[lo] <= full) hi += 1;
+    while (lo > 0 && gaps[hi] - gaps[lo - 1] <= full) lo -= 1;
+    view.style.width = Math.floor(gaps[hi] - gaps[lo]) + "px";
+    view.scrollLeft = gaps[lo];
+  };
+  return { apply, fit, follow, align, level: () => zoom };
+}
+
+/** Scroll the page so `el` shows below the sticky toolbar, if it does not (a phone, stepping).
+ * @param {HTMLElement} el */
+export function keepInView(el) {
+  const bar = document.querySelector(".mg-toolbar");
+  const top = bar ? bar.getBoundingClientRect().bottom : 0;
+  const r = el.getBoundingClientRect();
+  if (r.top < top || r.top > window.innerHeight - 60) window.scrollBy(0, r.top - top - 8);
 }
