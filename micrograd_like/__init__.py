@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING
 from .core.backprop import BackwardError, BackwardStep, Edge, StaleStepsError, backward, backward_steps
 from .core.engine import Value, apply, is_recording, no_grad
 from .core.expr import parse_expression
-from .core.gradcheck import GradcheckError, gradcheck
 from .core.higher import grad, hessian
 from .core.order import backward_order
 from .core.rules import RULES, Rule
 
-# Three functions share their name with a module (`micrograd_like.explain` ...): imported through
+# Four functions share their name with a module (`micrograd_like.explain` ...): imported through
 # the module's old flat path, which loads that path first, so the package's name ends up holding
 # the function (`render(draw_dot(y), "y.svg")`) while `import micrograd_like.render` still works.
 from .explain import Explanation, count_paths, explain
+from .gradcheck import GradcheckError, gradcheck
 from .landscape import landscape
 from .learn.modules import MLP, Layer, ModelFileError, Module, Neuron
 from .learn.optim import PRESETS, SGD, Adadelta, Adagrad, Adam, DivergenceError, RMSProp

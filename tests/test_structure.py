@@ -223,3 +223,16 @@ def test_the_package_reads_as_layers() -> None:
     for layer in layers:
         doc = ast.get_docstring(ast.parse((PACKAGE / layer / "__init__.py").read_text(encoding="utf-8")))
         assert doc, f"micrograd_like/{layer}/__init__.py says what the layer holds"
+
+
+def test_functions_named_like_a_module_stay_functions_after_the_module_is_imported() -> None:
+    """`micrograd_like.gradcheck` (the function) must survive `import micrograd_like.gradcheck`
+    (the module path), in a fresh interpreter where the path is imported first by the user."""
+    clashes = sorted(set(OLD_PATHS) & set(importlib.import_module("micrograd_like").__all__))
+    assert clashes == ["explain", "gradcheck", "landscape", "render"]
+    program = "".join(f"import micrograd_like.{name}\n" for name in clashes) + (
+        "import micrograd_like\n"
+        f"print([callable(getattr(micrograd_like, name)) for name in {clashes!r}])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[True, True, True, True]"
