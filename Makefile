@@ -32,12 +32,14 @@ demo: $(DEMO)
 lint: $(DEV) js-lint
 	$(BIN)/ruff check micrograd_like tests benchmarks tools
 	$(BIN)/ruff format --check micrograd_like tests benchmarks tools
+	$(BIN)/lint-imports
 
 typecheck: $(DEV)
 	$(BIN)/mypy
 
+# on every core (pytest-xdist): the notebooks, the browser tests and the rest share them
 pytest: $(DEV)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 test: lint typecheck pytest js-test
 
@@ -55,9 +57,9 @@ js-lint: $(NODE_DEPS)
 js-test: $(NODE_DEPS)
 	npm test --silent
 
-# the suite without the seconds-long tests (notebooks, huge graphs, full training): for the edit loop
+# the suite without the seconds-long tests (notebooks, huge graphs, full training) and the browser: the edit loop
 quick: $(DEV)
-	$(BIN)/pytest -q -m "not slow"
+	$(BIN)/pytest -q -n auto -m "not slow and not browser"
 
 bench: $(DEV)
 	$(BIN)/python -m pip install --quiet micrograd==0.1.0
@@ -72,7 +74,7 @@ lab: $(DEV)
 	$(BIN)/python -m pip install --quiet jupyterlab
 	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/
 
-# rewrite micrograd_like/operators.py (Value's operator methods) from the rule table in rules.py
+# rewrite micrograd_like/core/operators.py (Value's operator methods) from the rule table in rules.py
 generate: $(DEMO)
 	$(BIN)/python tools/generate_operators.py
 

@@ -13,29 +13,27 @@ The namespace holds the public API only (`__all__`, which `dir()` lists); the su
 
 from typing import TYPE_CHECKING
 
-from .backprop import (
-    BackwardError,
-    BackwardStep,
-    Edge,
-    StaleStepsError,
-    backward,
-    backward_order,
-    backward_steps,
-)
-from .engine import Value, apply, is_recording, no_grad
+from .core.backprop import BackwardError, BackwardStep, Edge, StaleStepsError, backward, backward_steps
+from .core.engine import Value, apply, is_recording, no_grad
+from .core.expr import parse_expression
+from .core.higher import grad, hessian
+from .core.order import backward_order
+from .core.rules import RULES, Rule
+
+# Four functions share their name with a module (`micrograd_like.explain` ...): imported through
+# the module's old flat path, which loads that path first, so the package's name ends up holding
+# the function (`render(draw_dot(y), "y.svg")`) while `import micrograd_like.render` still works.
 from .explain import Explanation, count_paths, explain
-from .expr import parse_expression
 from .gradcheck import GradcheckError, gradcheck
-from .higher import grad, hessian
 from .landscape import landscape
-from .network_view import draw_network
-from .nn import MLP, Layer, ModelFileError, Module, Neuron
-from .optim import PRESETS, SGD, Adadelta, Adagrad, Adam, DivergenceError, RMSProp
-from .render import render  # the function: `render(draw_dot(y), "y.svg")` (the module stays importable)
-from .rules import RULES, Rule
-from .textview import text_graph
-from .train import TrainingDivergedError, fit
-from .viz import draw_dot, write_frames
+from .learn.modules import MLP, Layer, ModelFileError, Module, Neuron
+from .learn.optim import PRESETS, SGD, Adadelta, Adagrad, Adam, DivergenceError, RMSProp
+from .render import render
+from .show.network_view import draw_network
+from .show.textview import text_graph
+from .show.viz import draw_dot, write_frames
+from .training.fit import TrainingDivergedError, fit
+from .util.version import VERSION as __version__  # noqa: F401  (dir() lists it beside __all__)
 
 if TYPE_CHECKING:
     from .compiler import CompiledBatch, CompiledGraph, compile_batch, compile_graph
@@ -116,6 +114,6 @@ __all__ = [
     "walkthrough_page",
     "write_frames",
 ]
-__version__ = "0.1.0"
+
 
 del TYPE_CHECKING  # needed only above, by the type checker

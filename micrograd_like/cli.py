@@ -16,8 +16,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
-from . import __version__
 from .commands import UsageError, example, explain, graph, html, train
+from .util.version import VERSION as __version__
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from oracles import Program, programs, run_engine
 
 from micrograd_like import BackwardStep, Value, backward, backward_order, backward_steps
-from micrograd_like.backprop import parents_first
+from micrograd_like.core.backprop import parents_first
 
 # --- a value used more than once --------------------------------------------------------------------
 

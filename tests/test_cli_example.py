@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracles import post_numbers
 
-from micrograd_like.example import DEFAULTS, FORWARD_NAMES, WEIGHT_NAMES, WorkedExample, build
-from micrograd_like.walkthrough import walkthrough, wrap
+from micrograd_like.post.example import DEFAULTS, FORWARD_NAMES, WEIGHT_NAMES, WorkedExample, build
+from micrograd_like.post.walkthrough import walkthrough, wrap
 
 
 def run_cli(*argv: str) -> tuple[int, str, str]:

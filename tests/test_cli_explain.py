@@ -8,7 +8,7 @@ import pytest
 from oracles import post_numbers
 
 from micrograd_like.cli import main
-from micrograd_like.example import DEFAULTS
+from micrograd_like.post.example import DEFAULTS
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

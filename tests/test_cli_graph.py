@@ -12,7 +12,7 @@ import pytest
 
 from micrograd_like import backward_order
 from micrograd_like.cli import main
-from micrograd_like.example import build
+from micrograd_like.post.example import build
 
 SVG = "{http://www.w3.org/2000/svg}"
 

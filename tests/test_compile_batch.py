@@ -14,10 +14,10 @@ import pytest
 from micrograd_like import Value, compile_batch, losses
 from micrograd_like.cli import main
 from micrograd_like.compiler import compile_model
-from micrograd_like.data import Dataset, blobs, moons, regression, xor
-from micrograd_like.nn import MLP
-from micrograd_like.optim import make_optimizer
-from micrograd_like.train import fit
+from micrograd_like.learn.data import Dataset, blobs, moons, regression, xor
+from micrograd_like.learn.modules import MLP
+from micrograd_like.learn.optim import make_optimizer
+from micrograd_like.training.fit import fit
 
 Rows = list[tuple[float, ...]]
 

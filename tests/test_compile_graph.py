@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from micrograd_like import RULES, BackwardError, Value, apply, backward_order, compile_graph, no_grad
 from micrograd_like.compiler import example_source
 from micrograd_like.compiler.codegen import can_hide
-from micrograd_like.example import build
-from micrograd_like.rules import Check, Rule, power
+from micrograd_like.core.rules import Check, Rule, power
+from micrograd_like.post.example import build
 
 # --- random programs: every op, shared subgraphs, constants on either side, Value exponents --------
 

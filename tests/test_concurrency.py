@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from micrograd_like import Value, backward_order, grad
-from micrograd_like.backprop import gradients
+from micrograd_like.core.backprop import gradients
 
 DEPTH = 2_000
 THREADS = 4

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from micrograd_like.data import (
+from micrograd_like.learn.data import (
     DATASETS,
     SPIRAL_TURNS,
     blobs,

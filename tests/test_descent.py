@@ -8,7 +8,10 @@ import math
 
 import pytest
 
-from micrograd_like.descent import (
+from micrograd_like.core.engine import Value
+from micrograd_like.learn.modules import MLP
+from micrograd_like.learn.optim import DivergenceError
+from micrograd_like.post.descent import (
     STEP_WORDS,
     Step,
     curvature,
@@ -20,10 +23,7 @@ from micrograd_like.descent import (
     step_kind,
     threshold,
 )
-from micrograd_like.engine import Value
-from micrograd_like.example import WEIGHT_NAMES, WorkedExample, build
-from micrograd_like.nn import MLP
-from micrograd_like.optim import DivergenceError
+from micrograd_like.post.example import WEIGHT_NAMES, WorkedExample, build
 
 W = "w[2]12"
 

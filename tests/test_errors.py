@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd_like import Value
-from micrograd_like.backprop import BackwardError
+from micrograd_like.core.backprop import BackwardError
 
 # --- things that are not real numbers -----------------------------------------------------------------
 

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from oracles import POST_WEIGHTS, post_numbers
 
 from micrograd_like import Value, backward_order
-from micrograd_like.example import (
+from micrograd_like.learn.modules import MLP
+from micrograd_like.post.example import (
     BIAS_NAMES,
     DEFAULT_WEIGHTS,
     DEFAULTS,
@@ -27,7 +28,6 @@ from micrograd_like.example import (
     build,
     parse_assignments,
 )
-from micrograd_like.nn import MLP
 
 
 def assert_matches_post(ex: WorkedExample) -> None:

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from oracles import post_numbers
 
 from micrograd_like import Value, backward_order, rules
-from micrograd_like.example import WEIGHT_NAMES, build
-from micrograd_like.explain import MAX_PATHS, count_paths, explain
-from micrograd_like.names import dname, graph_names
+from micrograd_like.core.names import dname, graph_names
+from micrograd_like.post.example import WEIGHT_NAMES, build
+from micrograd_like.show.explain import MAX_PATHS, count_paths, explain
 
 
 def test_a_value_used_twice_is_two_paths() -> None:

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd_like import Value, backward_order
-from micrograd_like.expr import (
+from micrograd_like.core.expr import (
     MAX_LENGTH,
     ExpressionError,
     allowed,

@@ -1,4 +1,4 @@
-"""The one writer (`micrograd_like.files`): whole files or none, the old file kept on a full disk,
+"""The one writer (`micrograd_like.util.files`): whole files or none, the old file kept on a full disk,
 pipes and devices written into (never renamed over), frames as a whole set or none.
 
 A full disk is simulated by replacing `os.write` (which the writer calls for every byte it
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from micrograd_like import files
-from micrograd_like.files import write_bytes, write_files, write_text
+from micrograd_like.util import files
+from micrograd_like.util.files import write_bytes, write_files, write_text
 
 real_write = os.write
 

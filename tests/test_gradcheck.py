@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd_like import RULES, GradcheckError, Value, apply, gradcheck, rules
-from micrograd_like.gradcheck import check_rule, find_bad_rule
+from micrograd_like.core.gradcheck import check_rule, find_bad_rule
 
 
 def smooth(a: Value, b: Value) -> Value:

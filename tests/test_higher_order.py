@@ -29,7 +29,7 @@ from micrograd_like import (
     hessian,
     no_grad,
 )
-from micrograd_like.example import DEFAULTS, WEIGHT_NAMES, build
+from micrograd_like.post.example import DEFAULTS, WEIGHT_NAMES, build
 
 
 def five_point(f: Callable[[float], float], x: float, h: float) -> float:

@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 from oracles import Program, programs, run_engine
 
 from micrograd_like import Value, backward_order, backward_steps, count_paths, explain, grad, text_graph
-from micrograd_like.backprop import BackwardStep, StaleStepsError, gradients
-from micrograd_like.diagnose import judge_step
-from micrograd_like.example import WorkedExample, build
-from micrograd_like.stepper import backward_pages
-from micrograd_like.walkthrough import summary, walkthrough
+from micrograd_like.core.backprop import BackwardStep, StaleStepsError, gradients
+from micrograd_like.post.diagnose import judge_step
+from micrograd_like.post.example import WorkedExample, build
+from micrograd_like.post.stepper import backward_pages
+from micrograd_like.post.walkthrough import summary, walkthrough
 
 Snapshot = list[float]
 

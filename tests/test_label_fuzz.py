@@ -28,8 +28,8 @@ from hypothesis import strategies as st
 from micrograd_like import Value
 from micrograd_like.compiler import compile_batch, compile_graph
 from micrograd_like.compiler.codegen import comment, inert
-from micrograd_like.losses import cost
-from micrograd_like.names import _RESERVED, PYTHON_GLOBALS
+from micrograd_like.core.names import _RESERVED, PYTHON_GLOBALS
+from micrograd_like.learn.losses import cost
 
 CANARY = Path(tempfile.gettempdir()) / f"micrograd_like_label_canary_{os.getpid()}"
 RUN = f"__import__('pathlib').Path({str(CANARY)!r}).touch()"
@@ -308,7 +308,7 @@ def test_labels_named_like_the_codes_globals_run_as_a_script(tmp_path: Path) -> 
 
 
 def test_a_label_is_never_an_identifier_the_code_reads() -> None:
-    from micrograd_like.names import graph_names
+    from micrograd_like.core.names import graph_names
 
     nodes = [Value(1.0, name) for name in CODE_WORDS]
     code = graph_names(nodes).code

@@ -9,7 +9,8 @@ import random
 import pytest
 
 from micrograd_like import Value, grad, hessian, landscape, no_grad, parse_expression
-from micrograd_like.landscape import (
+from micrograd_like.learn.optim import DivergenceError
+from micrograd_like.post.landscape import (
     FORMULA,
     GLOBAL_MINIMUM,
     LOCAL_MINIMUM,
@@ -19,7 +20,6 @@ from micrograd_like.landscape import (
     landscape_run,
     optimizer_options,
 )
-from micrograd_like.optim import DivergenceError
 
 
 def J_float(t1: float, t2: float) -> float:

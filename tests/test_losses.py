@@ -7,7 +7,7 @@ import math
 import pytest
 
 from micrograd_like import Value, gradcheck
-from micrograd_like.losses import (
+from micrograd_like.learn.losses import (
     bce_with_logits,
     cost,
     hinge,

@@ -22,12 +22,12 @@ from hypothesis import strategies as st
 import micrograd_like
 from micrograd_like import MLP, Value, draw_network
 from micrograd_like.cli import main
-from micrograd_like.example import WorkedExample, build
-from micrograd_like.losses import squared_error
-from micrograd_like.names import dname
-from micrograd_like.network_view import MAX_WIDTH, MIN_WIDTH, NEGATIVE, POSITIVE, ZERO, forward_pass
-from micrograd_like.render import Renderer, render, render_bytes, render_svg
-from micrograd_like.viz import Drawing, visible
+from micrograd_like.core.names import dname
+from micrograd_like.learn.losses import squared_error
+from micrograd_like.post.example import WorkedExample, build
+from micrograd_like.show.network_view import MAX_WIDTH, MIN_WIDTH, NEGATIVE, POSITIVE, ZERO, forward_pass
+from micrograd_like.show.render import Renderer, render, render_bytes, render_svg
+from micrograd_like.show.viz import Drawing, visible
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"

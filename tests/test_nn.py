@@ -12,7 +12,7 @@ import pytest
 from oracles import POST_WEIGHTS
 
 from micrograd_like import Value
-from micrograd_like.nn import MLP, Layer, ModelFileError, Module, Neuron
+from micrograd_like.learn.modules import MLP, Layer, ModelFileError, Module, Neuron
 
 
 def post_network() -> MLP:

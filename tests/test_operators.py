@@ -1,4 +1,4 @@
-"""The generated operator methods (micrograd_like/operators.py): current, readable, and the rules' own.
+"""The generated operator methods (micrograd_like/core/operators.py): current, readable, and the rules' own.
 
 The file is written by tools/generate_operators.py from the rule table; these tests check that it is
 what the rules give today, that Python's tools (inspect, help, tracebacks, pdb) show its real code,
@@ -23,11 +23,12 @@ from typing import Any
 
 import pytest
 
-from micrograd_like import Value, apply, no_grad, operators, rules
-from micrograd_like.rules import Rule
+from micrograd_like import Value, apply, no_grad
+from micrograd_like.core import operators, rules
+from micrograd_like.core.rules import Rule
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATED = ROOT / "micrograd_like" / "operators.py"
+GENERATED = ROOT / "micrograd_like" / "core" / "operators.py"
 
 
 def _load_generator() -> ModuleType:
@@ -52,7 +53,7 @@ METHOD_IDS = [m.name for m in METHODS]
 
 def test_operators_py_is_what_the_generator_writes_from_todays_rules() -> None:
     assert GENERATED.read_text(encoding="utf-8") == generator.render(), (
-        "micrograd_like/operators.py is out of date with the rule table: "
+        "micrograd_like/core/operators.py is out of date with the rule table: "
         "run `make generate` (python tools/generate_operators.py) and commit the result"
     )
 
@@ -60,7 +61,7 @@ def test_operators_py_is_what_the_generator_writes_from_todays_rules() -> None:
 def test_the_header_says_it_is_generated_by_what_and_from_what() -> None:
     head = GENERATED.read_text(encoding="utf-8")[:1200]
     assert "GENERATED" in head and "do not edit" in head
-    assert "tools/generate_operators.py" in head and "micrograd_like/rules.py" in head
+    assert "tools/generate_operators.py" in head and "micrograd_like/core/rules.py" in head
     assert "make generate" in head
 
 

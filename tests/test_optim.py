@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from micrograd_like import Value
-from micrograd_like.optim import (
+from micrograd_like.learn.optim import (
     SGD,
     Adadelta,
     Adagrad,

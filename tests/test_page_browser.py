@@ -27,11 +27,11 @@ from page_words import JS_RESERVED, OBJECT_PROTOTYPE, SLOTS, graph_of_words, scr
 
 from micrograd_like import RULES, Value, backward_order, backward_steps, count_paths, explain
 from micrograd_like.cli import main
-from micrograd_like.example import DEFAULT_WEIGHTS, build
-from micrograd_like.expr import parse_expression
-from micrograd_like.names import graph_names
+from micrograd_like.core.expr import parse_expression
+from micrograd_like.core.names import graph_names
 from micrograd_like.page import walkthrough_page, worked_example_page
-from micrograd_like.viz import path_nodes
+from micrograd_like.post.example import DEFAULT_WEIGHTS, build
+from micrograd_like.show.viz import path_nodes
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Request, Route

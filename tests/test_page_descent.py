@@ -23,12 +23,12 @@ from typing import Any
 import pytest
 from test_page_browser import Opened
 
-from micrograd_like.descent import STEP_WORDS, descend, threshold
-from micrograd_like.example import build
-from micrograd_like.expr import parse_expression
-from micrograd_like.higher import grad
-from micrograd_like.landscape import OPTIMIZERS, landscape_run
+from micrograd_like.core.expr import parse_expression
+from micrograd_like.core.higher import grad
 from micrograd_like.page import worked_example_page
+from micrograd_like.post.descent import STEP_WORDS, descend, threshold
+from micrograd_like.post.example import build
+from micrograd_like.post.landscape import OPTIMIZERS, landscape_run
 
 Open = Callable[[Path], Opened]
 

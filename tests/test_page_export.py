@@ -17,15 +17,15 @@ from page_words import JS_RESERVED, OBJECT_PROTOTYPE, SLOTS, graph_of_words, scr
 
 from micrograd_like import RULES, Value, backward_order, backward_steps
 from micrograd_like import walkthrough_page as exported
-from micrograd_like.example import build
-from micrograd_like.expr import parse_expression
-from micrograd_like.names import graph_names
+from micrograd_like.core.expr import parse_expression
+from micrograd_like.core.names import graph_names
 from micrograd_like.page import walkthrough_page, worked_example_page
 from micrograd_like.page.bundle import controller as bundled_controller
 from micrograd_like.page.document import fill_template
 from micrograd_like.page.export import graph_data
 from micrograd_like.page.jsgen import graph_script, js_operands, rule_ids
 from micrograd_like.page.svg import PictureError, mark_up
+from micrograd_like.post.example import build
 
 ALL_OPS = "exp(a) / (1 + b ** 2) - log(c) * sigmoid(a - c) + relu(b) ** 3 + a ** c - tanh(-b) * -2"
 
@@ -147,8 +147,8 @@ def test_picture_hooks_follow_the_graphviz_titles() -> None:
     y = x * x + x
     order = backward_order(y)
     for renderer in ("native", "embedded"):
-        from micrograd_like.render import RenderError, render_svg
-        from micrograd_like.viz import draw_dot
+        from micrograd_like.show.render import RenderError, render_svg
+        from micrograd_like.show.viz import draw_dot
 
         try:
             svg = render_svg(draw_dot(y, legend=False), renderer=renderer)

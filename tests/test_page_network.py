@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from test_page_browser import Opened, shoot
 
-from micrograd_like.example import build
-from micrograd_like.network_view import MAX_WIDTH, MIN_WIDTH, NEGATIVE, POSITIVE
+from micrograd_like.post.example import build
+from micrograd_like.show.network_view import MAX_WIDTH, MIN_WIDTH, NEGATIVE, POSITIVE
 
 WEIGHTS = ["w[1]11", "w[1]12", "w[1]21", "w[1]22", "w[2]11", "w[2]12"]
 UNITS = ["x1", "x2", "z[1]1", "z[1]2", "z[2]"]

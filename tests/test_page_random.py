@@ -1,5 +1,5 @@
 """The page's Python-equal randomness (issue 23): pyrandom.js, datasets.js and mlp.js reproduce
-random.Random, micrograd_like.data and MLP's initial weights. Their node tests (tests/js) read the
+random.Random, micrograd_like.learn.data and MLP's initial weights. Their node tests (tests/js) read the
 fixtures tools/page_fixtures.py writes; here: those fixtures are current, and the modules work once
 bundled into one classic script, as a chapter that imports them will ship them."""
 
@@ -15,7 +15,7 @@ import pytest
 from page_words import fixtures_tool
 
 from micrograd_like import MLP
-from micrograd_like.data import make_dataset
+from micrograd_like.learn.data import make_dataset
 from micrograd_like.page.bundle import bundle
 
 JS = resources.files("micrograd_like.page") / "assets" / "js"
@@ -31,7 +31,7 @@ def test_the_javascript_tests_read_todays_random_fixtures() -> None:
 
 def test_the_fixtures_cover_every_dataset_and_large_seeds() -> None:
     fixtures = json.loads(Path(fixtures_tool().RANDOM_TARGET).read_text(encoding="utf-8"))
-    from micrograd_like.data import DATASETS
+    from micrograd_like.learn.data import DATASETS
 
     assert {case["name"] for case in fixtures["datasets"]} == set(DATASETS)
     seeds = {int(s["seed"]) for s in fixtures["streams"]}

@@ -261,7 +261,8 @@ def test_sessions_compare_outputs_and_errors(tmp_path: Path) -> None:
     assert len(check_session(unqualified, tmp_path)) == 1
     assert (
         check_session(
-            unqualified.replace("\nGradcheckError", "\nmicrograd_like.gradcheck.GradcheckError"), tmp_path
+            unqualified.replace("\nGradcheckError", "\nmicrograd_like.core.gradcheck.GradcheckError"),
+            tmp_path,
         )
         == []
     )

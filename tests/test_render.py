@@ -13,8 +13,8 @@ import pytest
 from test_files import Reader, fill_disk
 
 from micrograd_like import Value
-from micrograd_like.render import RenderError, available_renderers, render, render_bytes, render_svg
-from micrograd_like.viz import draw_dot, write_frames
+from micrograd_like.show.render import RenderError, available_renderers, render, render_bytes, render_svg
+from micrograd_like.show.viz import draw_dot, write_frames
 
 SVG = "{http://www.w3.org/2000/svg}"
 HAS_DOT = shutil.which("dot") is not None

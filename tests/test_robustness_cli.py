@@ -18,9 +18,11 @@ import pytest
 from test_files import Reader, fill_disk
 
 from micrograd_like.cli import build_parser, main
-from micrograd_like.nn import MLP
+from micrograd_like.learn.modules import MLP
 
-render = importlib.import_module("micrograd_like.render")  # the module (the package exports the function)
+render = importlib.import_module(
+    "micrograd_like.show.render"
+)  # the module (the package exports the function)
 
 QUICK = ["--samples", "10", "--epochs", "1", "--no-progress"]  # a train run that takes no time
 

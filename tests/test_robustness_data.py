@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from micrograd_like.data import DATASETS, MAX_NOISE, MAX_SAMPLES, blobs, make_dataset, moons
+from micrograd_like.learn.data import DATASETS, MAX_NOISE, MAX_SAMPLES, blobs, make_dataset, moons
 
 
 def test_the_limits_are_documented_numbers() -> None:

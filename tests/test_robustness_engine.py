@@ -28,7 +28,7 @@ from micrograd_like import (
     is_recording,
     no_grad,
 )
-from micrograd_like.example import build
+from micrograd_like.post.example import build
 
 # --- 1. no_grad belongs to one thread (and one async task) -----------------------------------------
 
@@ -338,7 +338,7 @@ def test_a_model_pickled_in_another_process_explains_and_draws() -> None:
 
 
 def test_rules_pickle_as_the_registry_entries() -> None:
-    from micrograd_like import rules
+    from micrograd_like.core import rules
 
     for rule in [*rules.RULES.values(), rules.power(2.0), rules.power(-0.5)]:
         assert pickle.loads(pickle.dumps(rule)) is rule

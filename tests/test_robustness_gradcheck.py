@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from micrograd_like import GradcheckError, Value, gradcheck, rules
-from micrograd_like.gradcheck import check_rule
+from micrograd_like.core.gradcheck import check_rule
 
 
 def wrong(a: Value) -> Value:
@@ -72,7 +72,7 @@ def test_f_must_be_callable() -> None:
 
 
 def test_central_difference_needs_a_step() -> None:
-    from micrograd_like.gradcheck import central_difference
+    from micrograd_like.core.gradcheck import central_difference
 
     assert central_difference(lambda x: x * x, 3.0, 1e-3) == pytest.approx(6.0)
     with pytest.raises(ValueError, match="eps must be a finite number > 0, got 0"):

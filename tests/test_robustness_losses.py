@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from micrograd_like import Value
-from micrograd_like.losses import (
+from micrograd_like.learn.losses import (
     bce_with_logits,
     cost,
     hinge,

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from micrograd_like import nn
-from micrograd_like.nn import MLP, Layer, ModelFileError, Neuron, parameter_count, parameter_names
+from micrograd_like.learn import modules as nn
+from micrograd_like.learn.modules import MLP, Layer, ModelFileError, Neuron, parameter_count, parameter_names
 
 
 def model_file(tmp_path: Path, architecture: dict[str, object], state: object) -> Path:

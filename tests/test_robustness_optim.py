@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 from micrograd_like import MLP, Value
-from micrograd_like import optim as optim_module
 from micrograd_like.cli import main
-from micrograd_like.optim import (
+from micrograd_like.learn import optim as optim_module
+from micrograd_like.learn.optim import (
     PRESETS,
     SGD,
     Adadelta,

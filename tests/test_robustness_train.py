@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from micrograd_like import MLP, SGD, Adam, TrainingDivergedError, losses
-from micrograd_like.data import Dataset, regression, xor
-from micrograd_like.train import fit
+from micrograd_like.learn.data import Dataset, regression, xor
+from micrograd_like.training.fit import fit
 
 
 def diverging_setup(lr: float = 10.0) -> tuple[MLP, Dataset, SGD]:
@@ -210,7 +210,7 @@ def test_fit_checks_what_it_is_given() -> None:
 
 
 def test_evaluate_checks_what_it_is_given() -> None:
-    from micrograd_like.train import evaluate
+    from micrograd_like.training.fit import evaluate
 
     data = xor(8, seed=0)
     with pytest.raises(TypeError, match="model must be an MLP"):

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd_like import Value, apply, rules
-from micrograd_like.mathexpr import (
+from micrograd_like.core.mathexpr import (
     Bin,
     Call,
     Expr,

@@ -11,7 +11,7 @@ import pytest
 
 from micrograd_like import Value, compile_graph, explain, text_graph
 from micrograd_like.cli import main
-from micrograd_like.names import graph_names
+from micrograd_like.core.names import graph_names
 
 EXPR = "tanh(t2*abcdefghij + abcdefghij*abcdefghij)"
 SETS = ["--set", "t2=1", "--set", "abcdefghij=0.5"]

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from micrograd_like import MLP, Value, backward_order, text_graph
-from micrograd_like.example import build
-from micrograd_like.names import graph_names
+from micrograd_like.core.names import graph_names
+from micrograd_like.post.example import build
 
 
 def _graph() -> tuple[Value, Value, Value]:

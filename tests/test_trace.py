@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from oracles import post_numbers
 
 from micrograd_like import Value, backward_order, backward_steps
-from micrograd_like.backprop import REPR_WIDTH
-from micrograd_like.example import WEIGHT_NAMES, build
+from micrograd_like.core.backprop import REPR_WIDTH
+from micrograd_like.post.example import WEIGHT_NAMES, build
 
 
 def hand_locals(node_op: str, out: float, inputs: list[float]) -> list[float]:

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from micrograd_like import losses
 from micrograd_like.cli import main
-from micrograd_like.data import DATASETS, Dataset, blobs, make_dataset, moons, regression, xor
-from micrograd_like.nn import MLP
-from micrograd_like.optim import PRESETS, SGD, Adam, make_optimizer
-from micrograd_like.train import LOSSES, accuracy, evaluate, fit
+from micrograd_like.learn import losses
+from micrograd_like.learn.data import DATASETS, Dataset, blobs, make_dataset, moons, regression, xor
+from micrograd_like.learn.modules import MLP
+from micrograd_like.learn.optim import PRESETS, SGD, Adam, make_optimizer
+from micrograd_like.training.fit import LOSSES, accuracy, evaluate, fit
 
 
 def small_xor() -> Dataset:

@@ -14,8 +14,8 @@ import graphviz
 import pytest
 
 from micrograd_like import Value, backward_order, backward_steps
-from micrograd_like.render import render_bytes
-from micrograd_like.viz import (
+from micrograd_like.show.render import render_bytes
+from micrograd_like.show.viz import (
     DEFAULT_MAX_NODES,
     FILL,
     GraphTooLargeError,
@@ -411,7 +411,7 @@ def _positions(graph: graphviz.Digraph, renderer: str, compact: bool) -> dict[st
 @pytest.mark.parametrize("renderer", RENDERERS)
 @pytest.mark.parametrize("compact", [False, True])
 def test_the_first_layer_reads_top_to_bottom_without_crossings(renderer: str, compact: bool) -> None:
-    from micrograd_like.example import build
+    from micrograd_like.post.example import build
 
     ex = build()
     ex.backward()
@@ -454,7 +454,7 @@ def _svg_geometry(path: Path) -> tuple[tuple[str, ...], dict[str, str]]:
 @pytest.mark.parametrize("renderer", RENDERERS)
 @pytest.mark.parametrize("compact", [False, True])
 def test_every_frame_has_the_same_layout_and_canvas(tmp_path: Path, renderer: str, compact: bool) -> None:
-    from micrograd_like.example import build
+    from micrograd_like.post.example import build
 
     paths = write_frames(build().loss, tmp_path, renderer=renderer, compact=compact)  # type: ignore[arg-type]
     assert len(paths) == 23

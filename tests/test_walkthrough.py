@@ -13,10 +13,10 @@ import re
 import pytest
 
 from micrograd_like import MLP, Value
-from micrograd_like.diagnose import judge_step, saturated, train
-from micrograd_like.example import WorkedExample, build
-from micrograd_like.stepper import backward_pages
-from micrograd_like.walkthrough import summary, walkthrough, wrap
+from micrograd_like.post.diagnose import judge_step, saturated, train
+from micrograd_like.post.example import WorkedExample, build
+from micrograd_like.post.stepper import backward_pages
+from micrograd_like.post.walkthrough import summary, walkthrough, wrap
 
 
 def deep() -> WorkedExample:

@@ -1,9 +1,9 @@
-"""Write micrograd_like/operators.py: `Value`'s operator methods, written out from the rule table.
+"""Write micrograd_like/core/operators.py: `Value`'s operator methods, written out from the rule table.
 
-    python tools/generate_operators.py           # (re)write micrograd_like/operators.py (make generate)
+    python tools/generate_operators.py           # (re)write micrograd_like/core/operators.py (make generate)
     python tools/generate_operators.py --check   # exit 1 if the file is not what the rules give
 
-Each method is one rule of `micrograd_like/rules.py` made concrete: its domain checks, its forward
+Each method is one rule of `micrograd_like/core/rules.py` made concrete: its domain checks, its forward
 formula and the overflow check (the lines `rules.forward_lines` gives, the same lines `Rule.forward`
 runs), then the new node recording its parents and its rule. Its docstring is the rule's forward
 formula and local derivatives. Written out as a real module, they are what `inspect.getsource`,
@@ -32,10 +32,10 @@ if "micrograd_like" not in sys.modules:
     _package.__path__ = [str(ROOT / "micrograd_like")]
     sys.modules["micrograd_like"] = _package
 
-from micrograd_like import mathexpr, rules  # noqa: E402
-from micrograd_like.rules import Rule  # noqa: E402
+from micrograd_like.core import mathexpr, rules  # noqa: E402
+from micrograd_like.core.rules import Rule  # noqa: E402
 
-TARGET = ROOT / "micrograd_like" / "operators.py"
+TARGET = ROOT / "micrograd_like" / "core" / "operators.py"
 COMMAND = "python tools/generate_operators.py"
 
 # Python's operator symbols and the rule each uses: (method, rule name, symbol, reflected)
@@ -61,7 +61,7 @@ HEADER = f'''\
 # invalid self type; with it, mypy checks each body against Value's slots)
 """`Value`'s operators and functions, one method per rule: GENERATED, do not edit by hand.
 
-Written by `tools/generate_operators.py` from the rule table in `micrograd_like/rules.py`. To
+Written by `tools/generate_operators.py` from the rule table in `micrograd_like/core/rules.py`. To
 change an op or add one, change its `Rule` there and run `make generate`, which runs
 `{COMMAND}`; tests/test_operators_generated.py fails while this file differs from
 what the rules give.
@@ -77,14 +77,14 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from .backprop import ZERO as _ZERO
+from .order import ZERO as _ZERO
 from .rules import {{rule_imports}}
 from .rules import fail_not_finite as _fail_not_finite
 
 if TYPE_CHECKING:
     # engine.py defines these and hands them to this module right after it defines Value (which
     # inherits the methods below); importing them here at run time would be circular.
-    from .engine import Number, Value, _as_float, _constant, _open_no_grad_blocks, _recording, apply
+    from .engine import Number, Value, _constant, _open_no_grad_blocks, _recording, apply, as_float
 
 _new_value = object.__new__
 _inf = math.inf
@@ -190,7 +190,7 @@ def body(m: Method) -> list[str]:
     if m.name == "__pow__":  # x ** n with a plain number n: the rule for that n, applied
         head = [
             f"if not isinstance({other}, Value):",
-            f'    return apply(power(_as_float({other}, "the exponent of **")), self)',
+            f'    return apply(power(as_float({other}, "the exponent of **")), self)',
         ]
     else:
         symbol = m.symbol or m.name

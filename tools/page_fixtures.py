@@ -42,15 +42,15 @@ from pathlib import Path
 from typing import Any
 
 from micrograd_like import MLP, Value, backward_order, backward_steps, explain
-from micrograd_like.data import DATASETS, blobs, make_dataset
-from micrograd_like.descent import STEP_WORDS, Step, step_kind
-from micrograd_like.example import build
-from micrograd_like.expr import parse_expression
-from micrograd_like.landscape import OPTIMIZERS, optimizer_options
-from micrograd_like.names import graph_names
+from micrograd_like.core.expr import parse_expression
+from micrograd_like.core.names import graph_names
+from micrograd_like.learn.data import DATASETS, blobs, make_dataset
 from micrograd_like.page.export import graph_data
 from micrograd_like.page.jsgen import graph_script, rule_ids
 from micrograd_like.page.worked import NAMING_NOTE
+from micrograd_like.post.descent import STEP_WORDS, Step, step_kind
+from micrograd_like.post.example import build
+from micrograd_like.post.landscape import OPTIMIZERS, optimizer_options
 
 TARGET = Path(__file__).resolve().parents[1] / "tests" / "js" / "fixtures.json"
 RANDOM_TARGET = TARGET.with_name("pyrandom_fixtures.json")

@@ -14,11 +14,11 @@ import json
 import sys
 from typing import Any
 
-from ..diagnose import train
-from ..example import WorkedExample, build, parse_assignments
-from ..explain import fmt
-from ..stepper import backward_pages, page_through
-from ..walkthrough import Section, summary, walkthrough, wrap
+from ..post.diagnose import train
+from ..post.example import WorkedExample, build, parse_assignments
+from ..post.stepper import backward_pages, page_through
+from ..post.walkthrough import Section, summary, walkthrough, wrap
+from ..show.explain import fmt
 from . import UsageError
 
 WIDTH = 80  # printed text wraps between terms at 80 columns, so no number breaks mid-digit

@@ -47,10 +47,10 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the explanation(s); bad input is a UsageError."""
-    from ..explain import explain, fmt
-    from ..expr import names_in, normal_name
-    from ..lookup import find_node
-    from ..walkthrough import wrap
+    from ..core.expr import names_in, normal_name
+    from ..post.walkthrough import wrap
+    from ..show.explain import explain, fmt
+    from ..show.lookup import find_node
 
     if args.digits is not None and not 1 <= args.digits <= 17:
         raise UsageError(f"--digits must be between 1 and 17, got {args.digits}")

@@ -21,12 +21,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
-from ..engine import Value
+from ..core.engine import Value
 from . import UsageError
 
 if TYPE_CHECKING:
-    from ..nn import MLP
-    from ..viz import Drawing
+    from ..learn.modules import MLP
+    from ..show.viz import Drawing
 
 DEFAULT_HIGHLIGHT = "w[2]12"  # the weight whose gradient the post derives step by step
 TEXT_FORMATS = ("text", "table")  # a tree or a table of nodes, as plain text
@@ -34,7 +34,7 @@ TEXT_FORMATS = ("text", "table")  # a tree or a table of nodes, as plain text
 
 def register(subparsers: Any) -> None:  # argparse's _SubParsersAction is private, hence Any
     """Add the `graph` subcommand to the `micrograd-like` parser."""
-    from ..render import Renderer  # the renderers the library has: one list, kept there
+    from ..show.render import Renderer  # the renderers the library has: one list, kept there
 
     parser = subparsers.add_parser(
         "graph",
@@ -110,8 +110,8 @@ def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
 
 def build_graph(args: argparse.Namespace) -> tuple[Value, str | None]:
     """The root of the graph the arguments describe, after backward, and its default highlight."""
-    from .. import example
-    from ..expr import parse_expression, parse_values
+    from ..core.expr import parse_expression, parse_values
+    from ..post import example
 
     if args.expr is not None:
         if args.bias:
@@ -132,11 +132,11 @@ def build_graph(args: argparse.Namespace) -> tuple[Value, str | None]:
 
 def run(args: argparse.Namespace) -> int:
     """Build the graph, then draw it (or its backward frames, or its text); bad input is a UsageError."""
-    from ..backprop import backward_order
-    from ..lookup import find_nodes
-    from ..render import RenderError, render, render_bytes
-    from ..textview import text_graph
-    from ..viz import draw_dot, write_frames
+    from ..core.order import backward_order
+    from ..show.lookup import find_nodes
+    from ..show.render import RenderError, render, render_bytes
+    from ..show.textview import text_graph
+    from ..show.viz import draw_dot, write_frames
 
     if args.format is not None and not args.format.strip(". "):
         raise UsageError("--format needs a format name (svg, png, pdf, dot, text, table, ...), got ''")
@@ -149,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
         if path == "":  # Path("") is the current folder: never what was meant
             raise UsageError(f"{flag} needs a {'file' if flag == '-o' else 'folder'} name, got ''")
     if args.output is not None and args.output != "-":
-        from ..files import is_stdout
+        from ..util.files import is_stdout
 
         if is_stdout(args.output):  # -o /dev/stdout: as -o -, with no "wrote" line in the output
             args.output = "-"
@@ -158,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
         root, default = build_graph(args)
         highlight = default if args.highlight is None else args.highlight or None
         if highlight is not None and args.expr is not None:
-            from ..expr import normal_name
+            from ..core.expr import normal_name
 
             highlight = normal_name(highlight)  # as the expression's names are read: 𝐚 is a
         if highlight is not None:
@@ -211,9 +211,9 @@ def run(args: argparse.Namespace) -> int:
 def network_view(args: argparse.Namespace) -> Drawing | None:
     """The network view --network or --model asks for (None without them); a UsageError for
     options that belong to the op graph, and for a model file that cannot be read."""
-    from .. import example
-    from ..network_view import draw_network
-    from ..nn import MLP, ModelFileError
+    from ..learn.modules import MLP, ModelFileError
+    from ..post import example
+    from ..show.network_view import draw_network
 
     if not args.network and args.model is None:
         return None
@@ -256,8 +256,8 @@ def network_view(args: argparse.Namespace) -> Drawing | None:
 def _on_sample(model: MLP, assignments: list[str]) -> tuple[MLP, Value | None]:
     """`model` run on the sample --set gives (x1..xn and y, all or none) and its loss, after
     backward; without --set, `model` alone."""
-    from ..example import WorkedExample
-    from ..expr import parse_values
+    from ..core.expr import parse_values
+    from ..post.example import WorkedExample
 
     if not assignments:
         return model, None
@@ -296,7 +296,7 @@ def _frames_folder(name: str) -> tuple[Path, bool]:
 def _write(data: bytes, output: str, *, text: bool) -> int:
     """Write to stdout (`-`) or a file; a binary picture refuses to go to a terminal."""
     if output != "-":
-        from ..files import write_bytes
+        from ..util.files import write_bytes
 
         try:
             write_bytes(output, data)  # whole or not at all; a pipe or device is written into

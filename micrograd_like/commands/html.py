@@ -21,7 +21,7 @@ from . import UsageError
 
 def register(subparsers: Any) -> None:
     """Add the `html` subcommand to the `micrograd-like` parser."""
-    from ..render import Renderer  # the renderers the library has
+    from ..show.render import Renderer  # the renderers the library has
 
     parser = subparsers.add_parser(
         "html",
@@ -57,7 +57,7 @@ def register(subparsers: Any) -> None:
 
 def _assignments(items: list[str]) -> dict[str, float]:
     """["a=2", "b = -3"] -> {"a": 2.0, "b": -3.0} (expr's one parser); a UsageError names a bad item."""
-    from ..expr import ExpressionError, parse_values
+    from ..core.expr import ExpressionError, parse_values
 
     try:
         return parse_values(items)
@@ -67,11 +67,11 @@ def _assignments(items: list[str]) -> dict[str, float]:
 
 def run(args: argparse.Namespace) -> int:
     """Build the graph, write the page; bad input is a UsageError (one line, exit 2)."""
-    from ..example import parse_assignments
-    from ..expr import names_in, parse_expression
-    from ..files import is_stdout
+    from ..core.expr import names_in, parse_expression
     from ..page import walkthrough_page, worked_example_page
-    from ..render import RenderError
+    from ..post.example import parse_assignments
+    from ..show.render import RenderError
+    from ..util.files import is_stdout
 
     target = Path(args.output)
     if target.is_dir():

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from .. import checks
+from ..util import checks
 from . import UsageError
 
 MAX_EPOCHS = 100_000
@@ -37,8 +37,8 @@ T = TypeVar("T")
 
 def register(subparsers: Any) -> None:
     """Add the `train` subcommand to the CLI's subparsers."""
-    from ..data import DATASETS
-    from ..optim import PRESETS
+    from ..learn.data import DATASETS
+    from ..learn.optim import PRESETS
 
     rates = ", ".join(
         f"{name} {preset.train_lr:g}"
@@ -132,9 +132,9 @@ def _check_save_path(path: str) -> Path:
 
 
 def _check_names(args: argparse.Namespace) -> None:
-    from ..data import DATASETS
-    from ..nn import ACTIVATIONS
-    from ..optim import PRESETS
+    from ..learn.data import DATASETS
+    from ..learn.modules import ACTIVATIONS
+    from ..learn.optim import PRESETS
 
     for flag, value, known in (
         ("dataset", args.dataset, DATASETS),
@@ -147,7 +147,7 @@ def _check_names(args: argparse.Namespace) -> None:
 
 def _check_graph_size(samples: int, sizes: list[int]) -> None:
     """Refuse a full-batch graph too large to build (it would allocate until MemoryError)."""
-    from ..nn import parameter_count
+    from ..learn.modules import parameter_count
 
     parameters = parameter_count(sizes[0], sizes[1:])
     if samples * parameters > MAX_GRAPH:
@@ -169,7 +169,7 @@ class _Settings(NamedTuple):
 
 
 def _settings(args: argparse.Namespace) -> _Settings:
-    from ..data import MAX_NOISE, MAX_SAMPLES
+    from ..learn.data import MAX_NOISE, MAX_SAMPLES
 
     _check_names(args)
     epochs = _usage(checks.integer, "--epochs", args.epochs, low=1, high=MAX_EPOCHS)
@@ -183,10 +183,10 @@ def _settings(args: argparse.Namespace) -> _Settings:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..data import make_dataset
-    from ..nn import MLP
-    from ..optim import PRESETS, make_optimizer
-    from ..train import TrainingDivergedError, fit
+    from ..learn.data import make_dataset
+    from ..learn.modules import MLP
+    from ..learn.optim import PRESETS, make_optimizer
+    from ..training.fit import TrainingDivergedError, fit
 
     epochs, samples, lr, hidden, save = _settings(args)
     data = _usage(make_dataset, args.dataset, samples, noise=args.noise, seed=args.seed)

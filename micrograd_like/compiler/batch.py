@@ -26,10 +26,10 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..backprop import backward
-from ..engine import Value, _as_float
-from ..losses import cost
-from ..names import dname
+from ..core.backprop import backward
+from ..core.engine import Value, as_float
+from ..core.names import dname
+from ..learn.losses import cost
 from . import codegen
 from .codegen import Plan
 from .graph import CHECK_COMMENT, FAILURES, NOT_FINITE, fell_back, replay
@@ -119,7 +119,7 @@ def float_rows(data: Rows, width: int) -> list[tuple[float, ...]]:
             raise ValueError(f"row {i} has {len(row)} values; each row needs {width}")
     if all(type(x) is float for row in rows for x in row):
         return rows
-    return [tuple(_as_float(x, f"row {i}") for x in row) for i, row in enumerate(rows)]
+    return [tuple(as_float(x, f"row {i}") for x in row) for i, row in enumerate(rows)]
 
 
 def batch_source(plan: Plan) -> str:

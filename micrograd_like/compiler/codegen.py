@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
-from .. import mathexpr
-from ..backprop import parents_first, reading_order
-from ..engine import Value
-from ..names import Names, expression_of, fresh, graph_names, number_literal, wrap
-from ..rules import RULES, Rule, power
+from ..core import mathexpr
+from ..core.engine import Value
+from ..core.names import Names, expression_of, fresh, graph_names, number_literal, wrap
+from ..core.order import parents_first, reading_order
+from ..core.rules import RULES, Rule, power
 
 MAX_COLUMN = 44  # comments line up after the code, at most this far in (longer code pushes its own)
 CHECK_WIDTH = 80  # characters of names per `sum((...))` line in the finiteness check

@@ -31,9 +31,9 @@ import warnings
 from collections.abc import Mapping, Sequence
 from operator import attrgetter
 
-from ..backprop import backward
-from ..engine import Value, _node
-from ..names import dname, graph_names
+from ..core.backprop import backward
+from ..core.engine import Value, make_node
+from ..core.names import dname, graph_names
 from . import codegen
 from .codegen import Plan
 
@@ -127,7 +127,7 @@ def compile_graph(root: Value, *, wrt: Sequence[Value] | None = None) -> Compile
 def example_source(overrides: Mapping[str, float] | None = None) -> str:
     """The post's worked example compiled (`micrograd-like example --code`): its forward pass and
     its chain rule down to every weight, as Python that runs; `overrides` as for `example.build`."""
-    from ..example import build
+    from ..post.example import build
 
     return compile_graph(build(overrides).loss).source
 
@@ -147,7 +147,7 @@ def replay(
             continue
         rule = node.rule
         if rule is None:
-            copy = _node(node.data, node._op, None, None, node.grad, node.label)
+            copy = make_node(node.data, node._op, None, None, node.grad, node.label)
             if data is not None and node in data:
                 copy.data = Value(data[node]).data
             made[node] = copy
@@ -160,7 +160,9 @@ def replay(
                 name = graph_names(order).text[node]
                 error.add_note(f"(at {rule.name} node {name} of the compiled graph, run on the engine)")
             raise
-        made[node] = _node(out, rule, parents[0], parents[1] if len(parents) == 2 else None, 0.0, node.label)
+        made[node] = make_node(
+            out, rule, parents[0], parents[1] if len(parents) == 2 else None, 0.0, node.label
+        )
     return made
 
 

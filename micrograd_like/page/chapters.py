@@ -22,14 +22,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..backprop import backward_order
-from ..descent import STEP_WORDS
-from ..engine import Value
-from ..example import DEFAULTS
-from ..expr import parse_expression
-from ..higher import grad
-from ..landscape import FORMULA, GLOBAL_MINIMUM, LOCAL_MINIMUM, OPTIMIZERS, SADDLE, optimizer_options
-from ..names import graph_names
+from ..core.engine import Value
+from ..core.expr import parse_expression
+from ..core.higher import grad
+from ..core.names import graph_names
+from ..core.order import backward_order
+from ..post.descent import STEP_WORDS
+from ..post.example import DEFAULTS
+from ..post.landscape import FORMULA, GLOBAL_MINIMUM, LOCAL_MINIMUM, OPTIMIZERS, SADDLE, optimizer_options
 from .jsgen import graph_script, rule_ids
 
 DEFAULT_WEIGHT = "w[2]12"  # the post's weight

@@ -18,13 +18,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..backprop import backward_order
-from ..engine import Value
-from ..files import write_text
-from ..names import graph_names
-from ..nn import MLP
-from ..render import Renderer, render_svg
-from ..viz import DEFAULT_MAX_NODES, draw_dot
+from ..core.engine import Value
+from ..core.names import graph_names
+from ..core.order import backward_order
+from ..learn.modules import MLP
+from ..show.render import Renderer, render_svg
+from ..show.viz import DEFAULT_MAX_NODES, draw_dot
+from ..util.files import write_text
 from .bundle import controller
 from .chapters import descent_part, landscape_part
 from .export import PICTURE_DIGITS, copy_graph, graph_data
@@ -133,7 +133,7 @@ def walkthrough_page(
     script = graph_script(order, names, rule_ids(order))
     data["descent"], descent_script = descent_part(order)  # the "Gradient descent" chapter
     data["landscape"], landscape_script = landscape_part()
-    from .. import __version__
+    from ..util.version import VERSION as __version__
 
     parts = {
         "__MG_VERSION__": __version__,

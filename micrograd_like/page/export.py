@@ -33,11 +33,12 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ..backprop import backward_order, backward_steps
-from ..engine import Value
-from ..explain import MAX_PATHS
-from ..names import Names, dname, graph_names
-from ..rules import Rule
+from ..core.backprop import backward_steps
+from ..core.engine import Value
+from ..core.names import Names, dname, graph_names
+from ..core.order import backward_order
+from ..core.rules import Rule
+from ..show.explain import MAX_PATHS
 from .jsgen import rule_ids
 
 PICTURE_DIGITS = 4  # significant digits of the numbers in the picture (viz.draw_dot's digits)

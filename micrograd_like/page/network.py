@@ -26,10 +26,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from ..engine import Value
-from ..network_view import MAX_WIDTH, MIN_WIDTH, NEGATIVE, POSITIVE, TEXT, ZERO, draw_network
-from ..nn import MLP
-from ..render import Renderer, render_svg
+from ..core.engine import Value
+from ..learn.modules import MLP
+from ..show.network_view import MAX_WIDTH, MIN_WIDTH, NEGATIVE, POSITIVE, TEXT, ZERO, draw_network
+from ..show.render import Renderer, render_svg
 from .svg import SVG_NS, XLINK_NS, PictureError
 
 _G, _TITLE, _TEXT, _A = (f"{{{SVG_NS}}}{tag}" for tag in ("g", "title", "text", "a"))

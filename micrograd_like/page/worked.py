@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..example import build
-from ..render import Renderer
+from ..post.example import build
+from ..show.render import Renderer
 from .document import WalkthroughPage, walkthrough_page
 
 TITLE = "Backpropagation, step by step: the post's worked example"

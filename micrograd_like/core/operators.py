@@ -3,7 +3,7 @@
 # invalid self type; with it, mypy checks each body against Value's slots)
 """`Value`'s operators and functions, one method per rule: GENERATED, do not edit by hand.
 
-Written by `tools/generate_operators.py` from the rule table in `micrograd_like/rules.py`. To
+Written by `tools/generate_operators.py` from the rule table in `micrograd_like/core/rules.py`. To
 change an op or add one, change its `Rule` there and run `make generate`, which runs
 `python tools/generate_operators.py`; tests/test_operators_generated.py fails while this file differs from
 what the rules give.
@@ -19,14 +19,14 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from .backprop import ZERO as _ZERO
+from .order import ZERO as _ZERO
 from .rules import ADD, DIV, EXP, INPUT, LOG, MUL, NEG, POW, RELU, SIGMOID, SUB, TANH, power
 from .rules import fail_not_finite as _fail_not_finite
 
 if TYPE_CHECKING:
     # engine.py defines these and hands them to this module right after it defines Value (which
     # inherits the methods below); importing them here at run time would be circular.
-    from .engine import Number, Value, _as_float, _constant, _open_no_grad_blocks, _recording, apply
+    from .engine import Number, Value, _constant, _open_no_grad_blocks, _recording, apply, as_float
 
 _new_value = object.__new__
 _inf = math.inf
@@ -336,7 +336,7 @@ class Operators:
         A result that is not a finite float raises OverflowError.
         """
         if not isinstance(exponent, Value):
-            return apply(power(_as_float(exponent, "the exponent of **")), self)
+            return apply(power(as_float(exponent, "the exponent of **")), self)
         a = self.data
         b = exponent.data
         if not (a > 0.0):

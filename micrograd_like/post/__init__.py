@@ -1,0 +1,2 @@
+"""The post's worked example and everything that teaches it: walkthrough, diagnosis, stepper,
+the gradient-descent curve and landscape."""

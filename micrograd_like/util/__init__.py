@@ -1,0 +1,1 @@
+"""Helpers with no dependency on the engine: argument checks, bounded messages, the one file writer."""
