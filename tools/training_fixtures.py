@@ -3,7 +3,8 @@
     python tools/training_fixtures.py           # write it
     python tools/training_fixtures.py --check   # exit 1 when the file is not what the code writes now
 
-`part`: the chapter's data (`page.training.training_part`). `runs`: per case the settings the
+`part`: the chapter's data (`page.training.training_part`); `rules`: its MG_TRAINING_RULES script.
+`runs`: per case the settings the
 `train` command takes (dataset, samples, noise, seed, hidden, activation, optimizer, lr, loss,
 epochs), the model `train` builds for them (`output_activation` "linear", or "sigmoid" for the
 logistic loss), and what `fit` gives: the cost of every epoch and the weights after the last, or,
@@ -22,7 +23,7 @@ from typing import Any
 from micrograd_like.data import make_dataset
 from micrograd_like.nn import MLP
 from micrograd_like.optim import PRESETS, make_optimizer
-from micrograd_like.page.training import training_part
+from micrograd_like.page.training import rules_script, training_part
 from micrograd_like.train import TrainingDivergedError, fit
 
 TARGET = Path(__file__).resolve().parents[1] / "tests" / "js" / "training_fixtures.json"
@@ -71,7 +72,7 @@ def run_case(case: dict[str, Any], epochs: int = 30) -> dict[str, Any]:
 
 
 def fixtures() -> dict[str, Any]:
-    return {"part": training_part(), "runs": [run_case(case) for case in CASES]}
+    return {"part": training_part(), "rules": rules_script(), "runs": [run_case(case) for case in CASES]}
 
 
 def text() -> str:

@@ -10,6 +10,10 @@ JSON-ready dict, so the page's JavaScript repeats none of it.
 - `max_rise`: `train.MAX_RISE`, the divergence rule's factor;
 - `limits` and `defaults`: the page's form.
 
+`rules_script()` defines MG_TRAINING_RULES: the forward and local derivative of the ops training
+uses (tanh, relu, sigmoid, exp, log), rendered to JavaScript from the rule table (`Rule.js_forward`,
+`Rule.js_local`), so the page's training loop writes no op's math of its own.
+
     >>> part = training_part()
     >>> part["max_rise"], part["datasets"]["moons"]["task"], part["presets"]["adam"]["lr"]
     (1000.0, 'binary', 0.1)
@@ -24,8 +28,10 @@ from ..data import DATASETS, make_dataset
 from ..landscape import optimizer_options
 from ..nn import ACTIVATIONS
 from ..optim import PRESETS
+from ..rules import RULES
 from ..train import DEFAULT_LOSS, LOSSES, MAX_RISE
 
+TRAINING_OPS = ("tanh", "relu", "sigmoid", "exp", "log")
 MAX_LAYERS = 6  # hidden layers
 MAX_WIDTH = 8  # units per hidden layer
 MAX_SAMPLES = 1000  # the page trains full-batch, live: more points only slow the picture
@@ -48,6 +54,11 @@ def _dataset_entry(name: str) -> dict[str, Any]:
     return {"task": sample.task, "nin": sample.nin, "nout": sample.nout, "noise": noise}
 
 
+def _json_ready(options: dict[str, Any]) -> dict[str, Any]:
+    """Tuples (Adam's betas) as the lists JSON gives back."""
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in options.items()}
+
+
 def training_part() -> dict[str, Any]:
     """The chapter's data (see the module docstring)."""
     classes = sorted({preset.optimizer.__name__ for preset in PRESETS.values()})
@@ -62,7 +73,7 @@ def training_part() -> dict[str, Any]:
             }
             for name, preset in PRESETS.items()
         },
-        "optimizers": {name: optimizer_options(name) for name in classes},
+        "optimizers": {name: _json_ready(optimizer_options(name)) for name in classes},
         "losses": {
             name: {"tasks": list(loss.tasks), "outputs": list(loss.outputs) if loss.outputs else None}
             for name, loss in LOSSES.items()
@@ -74,3 +85,17 @@ def training_part() -> dict[str, Any]:
         "limits": {"layers": MAX_LAYERS, "width": MAX_WIDTH, "samples": MAX_SAMPLES},
         "defaults": dict(DEFAULTS),
     }
+
+
+def rules_script() -> str:
+    """`var MG_TRAINING_RULES = {tanh: {forward(a), local(a, out)}, ...};` from the rule table."""
+    entries = []
+    for name in TRAINING_OPS:
+        rule = RULES[name]
+        forward = rule.js_forward(a="a")
+        local = rule.js_local(0, out="out", a="a")
+        entries.append(
+            f"  {name}: {{ forward: function (a) {{ return {forward}; }}, "
+            f"local: function (a, out) {{ return {local}; }} }}"
+        )
+    return "var MG_TRAINING_RULES = {\n" + ",\n".join(entries) + "\n};\n"

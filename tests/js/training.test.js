@@ -6,8 +6,8 @@ import { test } from "node:test";
 import {
   createNetwork,
   costAndGradients,
-  LOSSES,
   formatG3,
+  makeLosses,
 } from "../../micrograd_like/page/assets/js/trainingcore.js";
 import { resolve, startRun } from "../../micrograd_like/page/assets/js/trainingrun.js";
 
@@ -15,6 +15,9 @@ import { resolve, startRun } from "../../micrograd_like/page/assets/js/trainingr
 const FIXTURES = JSON.parse(readFileSync(new URL("./training_fixtures.json", import.meta.url), "utf8"));
 /** @type {import("../../micrograd_like/page/assets/js/trainingrun.js").TrainingPart} */
 const PART = FIXTURES.part;
+/** The page's MG_TRAINING_RULES, the script Python generates from the rule table. */
+const RULES = new Function(FIXTURES.rules + "; return MG_TRAINING_RULES;")();
+const LOSSES = makeLosses(RULES);
 
 /** @param {Record<string, unknown>} settings */
 function given(settings) {
@@ -26,7 +29,7 @@ function given(settings) {
 test("N epochs give fit's cost every epoch and its weights after the last, to 1e-9", () => {
   let worst = 0;
   for (const run of FIXTURES.runs.filter((/** @type {any} */ r) => !r.diverged)) {
-    const page = startRun(PART, resolve(PART, given(run.settings)));
+    const page = startRun(PART, resolve(PART, given(run.settings)), RULES);
     assert.deepEqual(page.architecture, run.architecture);
     const losses = [];
     for (let i = 0; i < run.settings.epochs; i++) losses.push(page.trainer.epoch().loss);
@@ -44,7 +47,7 @@ test("N epochs give fit's cost every epoch and its weights after the last, to 1e
 
 test("a run that diverges stops where fit does, with fit's numbers, and keeps finite weights", () => {
   const run = FIXTURES.runs.find((/** @type {any} */ r) => r.diverged);
-  const page = startRun(PART, resolve(PART, given(run.settings)));
+  const page = startRun(PART, resolve(PART, given(run.settings)), RULES);
   let message = "";
   let before = page.trainer.weights();
   for (let i = 0; i < run.settings.epochs && !message; i++) {
@@ -63,7 +66,7 @@ test("a run that diverges stops where fit does, with fit's numbers, and keeps fi
 });
 
 test("the network's gradients are finite differences of its cost", () => {
-  const net = createNetwork([2, 3, 2, 3], "tanh", "linear");
+  const net = createNetwork([2, 3, 2, 3], "tanh", "linear", RULES);
   const data = {
     xs: [
       [0.5, -1],

@@ -14,6 +14,7 @@ import { edgeOf, editableLeaves, known, parameterLeaves, stateKeys } from "./gra
 import { h } from "./markup.js";
 import { panelStory, stepStory } from "./narrative.js";
 import { quizResults, tolerance } from "./quiz.js";
+import { startTraining } from "./training.js";
 import * as views from "./views.js";
 
 /** @typedef {import("./types.js").PageData} PageData */
@@ -519,6 +520,7 @@ if ("error" in first) {
     data: DATA,
     chapters: { current: chapters.current, show: chapters.show },
     ...startGradientDescent(DATA, MATH, text),
+    training: startTraining(DATA.training, /** @type {any} */ (window).MG_TRAINING_RULES),
   };
 }
 

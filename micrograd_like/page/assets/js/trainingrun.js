@@ -8,7 +8,7 @@
 import { makeDataset } from "./datasets.js";
 import { initialWeights, modelDocument } from "./mlp.js";
 import { createOptimizer } from "./optim.js";
-import { createNetwork, createTrainer } from "./trainingcore.js";
+import { createNetwork, createTrainer, makeLosses } from "./trainingcore.js";
 
 /**
  * The chapter's data, micrograd_like/page/training.py's training_part().
@@ -119,10 +119,11 @@ export function resolve(part, given, base) {
   };
 }
 
-/** A fresh run (epoch 0) for settings `resolve` has checked.
+/** A fresh run (epoch 0) for settings `resolve` has checked, on the rule table's ops.
  * @param {TrainingPart} part @param {Settings} settings
+ * @param {import("./trainingcore.js").Rules} rules  the page's MG_TRAINING_RULES
  * @returns {Run} */
-export function startRun(part, settings) {
+export function startRun(part, settings, rules) {
   const data = makeDataset(settings.dataset, settings.samples, {
     noise: settings.noise,
     seed: settings.seed,
@@ -143,6 +144,7 @@ export function startRun(part, settings) {
     [info.nin, ...architecture.nouts],
     /** @type {import("./trainingcore.js").ActivationName} */ (settings.activation),
     /** @type {import("./trainingcore.js").ActivationName} */ (output),
+    rules,
   );
   const preset = part.presets[settings.optimizer];
   const optimizer = createOptimizer(
@@ -151,7 +153,8 @@ export function startRun(part, settings) {
     Object.assign({}, settings.options, { lr: settings.lr }),
   );
   const weights = initialWeights(info.nin, architecture.nouts, settings.seed);
-  const trainer = createTrainer({ net, data, loss, optimizer, weights, maxRise: part.max_rise });
+  const rule = makeLosses(rules)[loss];
+  const trainer = createTrainer({ net, data, loss: rule, optimizer, weights, maxRise: part.max_rise });
   const doc = modelDocument(architecture, weights);
   return {
     settings,

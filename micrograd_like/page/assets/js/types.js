@@ -56,6 +56,7 @@
  * @property {Constants} constants
  * @property {DescentData} descent  the "Gradient descent" chapter (micrograd_like/page/chapters.py)
  * @property {LandscapeData} landscape
+ * @property {import("./trainingrun.js").TrainingPart} training  the "Training" chapter (page/training.py)
  */
 
 /**
