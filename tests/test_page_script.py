@@ -47,9 +47,8 @@ def test_the_page_script_is_every_module_page_js_needs() -> None:
     script = controller()
     modules = {item.name.removesuffix(".js") for item in JS.iterdir() if item.name.endswith(".js")}
     bundled = set(re.findall(r"^const \$(\w+) = \(function", script, re.M))
-    # types.js holds JSDoc types only; nothing imports it at run time. The training chapter's
-    # modules (issue 23) are tested on their own (tests/test_page_random.py) until page.js imports them.
-    assert bundled == modules - {"types"} - {"pyrandom", "datasets", "mlp"}
+    # types.js holds JSDoc types only; nothing imports it at run time
+    assert bundled == modules - {"types"}
     assert "</script" not in script.lower() and "__MG_" not in script
 
 

@@ -231,8 +231,7 @@ def test_functions_named_like_a_module_stay_functions_after_the_module_is_import
     clashes = sorted(set(OLD_PATHS) & set(importlib.import_module("micrograd_like").__all__))
     assert clashes == ["explain", "gradcheck", "landscape", "render"]
     program = "".join(f"import micrograd_like.{name}\n" for name in clashes) + (
-        "import micrograd_like\n"
-        f"print([callable(getattr(micrograd_like, name)) for name in {clashes!r}])\n"
+        f"import micrograd_like\nprint([callable(getattr(micrograd_like, name)) for name in {clashes!r}])\n"
     )
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[True, True, True, True]"

@@ -1,6 +1,6 @@
 """Take the docs' pictures of the walkthrough page with headless Chromium (Playwright), or check them.
 
-    python tools/page_screenshots.py            # write docs/page.png and docs/page_descent.png
+    python tools/page_screenshots.py            # write docs/page.png, page_descent.png, page_training.png
     python tools/page_screenshots.py --check    # exit 1 when a picture is not of today's page
 
 Each picture is one scene: a page (built with the embedded renderer, so the same on every machine),
@@ -79,7 +79,19 @@ DESCENT = Scene(
         "document.activeElement && document.activeElement.blur()",
     ),
 )
-SCENES = (WORKED_EXAMPLE, DESCENT)
+# the "Training" chapter: moons, a 2-8-4-1 tanh network and Adam after 150 epochs, w[2]12's gradient shown
+TRAINING = Scene(
+    "page_training.png",
+    lambda: worked_example_page(renderer="embedded").html,
+    (
+        "walkthrough.chapters.show('training')",
+        "walkthrough.training.set({dataset: 'moons', hidden: [8, 4], optimizer: 'adam'})",
+        "walkthrough.training.epochs(150)",
+        "document.querySelector('#mg-t-net [data-name=\"w[2]12\"]').dispatchEvent(new MouseEvent('click'))",
+        "document.activeElement && document.activeElement.blur()",
+    ),
+)
+SCENES = (WORKED_EXAMPLE, DESCENT, TRAINING)
 
 
 def stamped_digest(path: Path) -> str | None:

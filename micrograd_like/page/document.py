@@ -31,6 +31,7 @@ from .export import PICTURE_DIGITS, copy_graph, graph_data
 from .jsgen import graph_script, rule_ids
 from .network import network_part
 from .svg import mark_up
+from .training import rules_script, training_part
 
 LAYOUTS = {"LR": "left to right", "TB": "top to bottom"}
 
@@ -133,6 +134,7 @@ def walkthrough_page(
     script = graph_script(order, names, rule_ids(order))
     data["descent"], descent_script = descent_part(order)  # the "Gradient descent" chapter
     data["landscape"], landscape_script = landscape_part()
+    data["training"] = training_part()  # the "Training" chapter
     from ..util.version import VERSION as __version__
 
     parts = {
@@ -146,7 +148,7 @@ def walkthrough_page(
         "__MG_LEGEND__": _legend(data),
         "__MG_DATA__": _json(data),
         "__MG_MATH__": script,
-        "__MG_CHAPTER_MATH__": descent_script + landscape_script,
+        "__MG_CHAPTER_MATH__": descent_script + landscape_script + rules_script(),
         "__MG_CONTROLLER__": controller(),
     }
     return WalkthroughPage(fill_template(asset("page.html"), parts), data)

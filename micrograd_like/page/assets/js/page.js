@@ -19,6 +19,7 @@ import { panelStory, stepStory } from "./narrative.js";
 import { quizQuestions, quizVerdicts, updateStory } from "./panels.js";
 import * as network from "./network.js";
 import { KINDS, questions, quizResults } from "./quiz.js";
+import { startTraining } from "./training.js";
 import * as views from "./views.js";
 
 /** @typedef {import("./types.js").PageData} PageData */
@@ -578,6 +579,7 @@ if ("error" in first) {
     data: DATA,
     chapters: { current: chapters.current, show: chapters.show },
     ...startGradientDescent(DATA, MATH, text),
+    training: startTraining(DATA.training, /** @type {any} */ (window).MG_TRAINING_RULES),
     ready: performance.now(), // ms from the navigation's start to a page that answers
   };
 }

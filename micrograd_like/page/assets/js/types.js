@@ -57,6 +57,7 @@
  * @property {NetworkData} [network]  the network view's data, on a page of an MLP's forward pass
  * @property {DescentData} descent  the "Gradient descent" chapter (micrograd_like/page/chapters.py)
  * @property {LandscapeData} landscape
+ * @property {import("./trainingrun.js").TrainingPart} training  the "Training" chapter (page/training.py)
  */
 
 /**
