@@ -31,3 +31,14 @@ test("what does not read is left out and said", () => {
   assert.equal(s.step, 0);
   assert.equal(s.problems.length, 5);
 });
+
+test("the worked example's state keeps the other chapters' entries of the hash", () => {
+  const state = { values: new Map([["a", 2]]), lr: 0.5, step: 3, selected: null, chapter: null, quiz: null };
+  const hash = encodeHash(state, "#chapter=training&step=9&t.dataset=xor&t.hidden=4%2C2&v.b=1");
+  const params = new URLSearchParams(hash.slice(1));
+  assert.equal(params.get("t.dataset"), "xor");
+  assert.equal(params.get("t.hidden"), "4,2");
+  assert.equal(params.get("step"), "3");
+  assert.equal(params.get("v.b"), null); // its own entries are written anew
+  assert.equal(params.get("chapter"), null);
+});

@@ -15,10 +15,20 @@ import { parseNumber } from "./format.js";
  * @property {string | null} quiz  the quiz's kind, when it is on
  */
 
-/** The hash for a state: "#step=3&lr=0.05&sel=w%5B2%5D12&v.w%5B2%5D12=0.3".
- * @param {HashState} s */
-export function encodeHash(s) {
+/** Whether a hash entry belongs to the worked example's state (other chapters keep theirs there too).
+ * @param {string} key */
+export function ownsKey(key) {
+  return ["chapter", "step", "lr", "sel", "quiz"].includes(key) || key.startsWith("v.");
+}
+
+/** The hash for a state: "#step=3&lr=0.05&sel=w%5B2%5D12&v.w%5B2%5D12=0.3"; the entries of `keep`
+ * (the current hash) that other chapters own (the training settings, "t.*") stay as they were.
+ * @param {HashState} s @param {string} [keep] */
+export function encodeHash(s, keep = "") {
   const params = new URLSearchParams();
+  new URLSearchParams(keep.replace(/^#/, "")).forEach((text, key) => {
+    if (!ownsKey(key)) params.append(key, text);
+  });
   if (s.chapter) params.set("chapter", s.chapter);
   if (s.step) params.set("step", String(s.step));
   if (s.lr !== null) params.set("lr", String(s.lr));

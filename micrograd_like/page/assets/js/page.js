@@ -443,14 +443,17 @@ function writeHash() {
   if (applyingHash) return;
   const values = new Map();
   editable.forEach((i) => leaf[i] !== DATA.reference.values[i] && values.set(keys[i], leaf[i]));
-  const hash = encodeHash({
-    values,
-    lr: lr !== DATA.lr ? lr : null,
-    step,
-    selected: explained ? keys[explained.node] : null,
-    chapter: chapters.current() === "backprop" ? null : chapters.current(),
-    quiz: quiz.on ? quiz.kind : null,
-  });
+  const hash = encodeHash(
+    {
+      values,
+      lr: lr !== DATA.lr ? lr : null,
+      step,
+      selected: explained ? keys[explained.node] : null,
+      chapter: chapters.current() === "backprop" ? null : chapters.current(),
+      quiz: quiz.on ? quiz.kind : null,
+    },
+    location.hash,
+  );
   if (hash === location.hash) return;
   try {
     window.history.replaceState(null, "", hash || location.pathname + location.search);
