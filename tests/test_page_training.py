@@ -4,6 +4,8 @@
   `fit` gives, to 1e-9, over datasets, optimizers, activations and architectures; its model loads.
 - Play runs epochs until Pause; Step runs one; a diverging run says so in words and shows no NaN.
 - The settings live in the hash; the Download model button gives the file MLP.load reads.
+- Clicking a weight lists one sample's dL/dw as a sum over paths, equal to the backward pass's and
+  to the engine's dL/dw for that sample.
 - tests/js/training_fixtures.json (the node tests' oracle) is what tools/training_fixtures.py writes.
 
 The browser and the checks for network requests and console errors are test_page_browser's fixtures.
@@ -22,7 +24,9 @@ import pytest
 from test_page_browser import Opened, open_page, pages  # noqa: F401  (pytest fixtures)
 
 from micrograd_like.cli import main
+from micrograd_like.learn.data import make_dataset
 from micrograd_like.learn.modules import MLP
+from micrograd_like.training.fit import LOSSES
 
 ROOT = Path(__file__).resolve().parents[1]
 Open = Callable[[Path], Opened]
@@ -217,6 +221,60 @@ def test_download_model_is_the_file_mlp_load_reads(
     info.value.save_as(target)
     model = MLP.load(target)
     assert model.state_dict() == page.evaluate("walkthrough.training.model()")["state_dict"]
+
+
+def test_clicking_a_weight_shows_one_samples_sum_over_paths(
+    open_page: Open,  # noqa: F811
+    pages: dict[str, Path],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    view = open_page(pages["worked"])
+    page = view.page
+    page.click("#mg-tab-training")
+    settings = {"dataset": "moons", "samples": 40, "hidden": [4, 4, 4], "activation": "tanh", "seed": 0}
+    page.evaluate("(s) => walkthrough.training.set(s)", settings)
+    page.evaluate("walkthrough.training.epochs(5)")
+    assert page.is_hidden("#mg-t-paths")
+    page.click('line[data-name="w[1]21"]', force=True)
+    text = page.inner_text("#mg-t-paths")
+    assert "sample #1 " in text and "the sum over the 16 paths from L down to w[1]21" in text
+    page.fill("#mg-t-sample", "3")
+    page.dispatch_event("#mg-t-sample", "change")
+    text = page.inner_text("#mg-t-paths")
+    shown = page.evaluate("walkthrough.training.paths('w[1]21', 3)")
+    assert shown["count"] == len(shown["paths"]) == 16  # 4 · 4 · 1 paths above layer 1
+    assert sum(abs(p["product"]) for p in shown["paths"]) == pytest.approx(shown["scale"], rel=1e-12)
+    assert abs(shown["total"] - shown["gradient"]) <= 1e-12 * shown["scale"]
+    assert shown["gradient"] != 0
+
+    # the engine's dL/dw for sample #3 on the page's weights
+    model_file = tmp_path / "model.json"
+    model_file.write_text(json.dumps(page.evaluate("walkthrough.training.model()")), encoding="utf-8")
+    model = MLP.load(model_file)
+    data = make_dataset("moons", 40, seed=0)
+    assert shown["x"] == list(data.xs[2]) and shown["y"] == data.ys[2]
+    LOSSES["bce_logits"].per_sample(model.outputs(data.xs[2]), data.ys[2]).backward()
+    assert shown["total"] == pytest.approx(model.named_parameters()["w[1]21"].grad, rel=1e-12, abs=1e-15)
+
+    # on screen: sample #3, the 8 largest paths with their factors, the rest, both numbers
+    assert "sample #3 " in text and "(the 8 largest listed)" in text
+    items = page.locator("#mg-t-paths li").all_inner_texts()
+    assert len(items) == 8
+    assert all(i.startswith("dL/dŷ · dŷ/ds[4]1 · ds[4]1/dz[3]") for i in items)
+    assert all(" · dz[1]2/ds[1]2 · ds[1]2/dw[1]21 = (" in i for i in items)
+    assert "and 8 more paths adding up to " in text
+    assert f"Sum over the 16 paths: {shown['total']!r}." in text
+    assert (
+        f"The backward pass gives this sample's dL/dw[1]21 = {shown['gradient']!r}: the same number" in text
+    )
+    page.screenshot(path=str(tmp_path / "paths.png"), full_page=True)
+
+    page.fill("#mg-t-sample", "41")
+    page.dispatch_event("#mg-t-sample", "change")
+    assert "sample # must be a whole number from 1 to 40, got 41" in page.inner_text("#mg-t-msg")
+    assert page.input_value("#mg-t-sample") == "3"
+    bias = page.evaluate("walkthrough.training.paths('b[4]1')")  # the output's bias: one path
+    assert bias["count"] == 1 and bias["total"] == bias["gradient"]
 
 
 def test_training_fixtures_are_current() -> None:

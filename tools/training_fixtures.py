@@ -9,6 +9,10 @@
 epochs), the model `train` builds for them (`output_activation` "linear", or "sigmoid" for the
 logistic loss), and what `fit` gives: the cost of every epoch and the weights after the last, or,
 for a run that diverges, the epoch and the reason of its `TrainingDivergedError`.
+`paths`: per case a small network (its architecture and weights) and one sample of a dataset, with
+the sample's loss L built by the engine (`fit`'s per-sample loss on `MLP.outputs`): dL/dw of every
+parameter after `L.backward()`, and d(L)/d(w) as `explain` sums it over the graph's paths; the
+page's trainingpaths.js must give both.
 tests/test_page_training.py checks that the committed file is current.
 """
 
@@ -24,7 +28,8 @@ from micrograd_like.learn.data import make_dataset
 from micrograd_like.learn.modules import MLP
 from micrograd_like.learn.optim import PRESETS, make_optimizer
 from micrograd_like.page.training import rules_script, training_part
-from micrograd_like.training.fit import TrainingDivergedError, fit
+from micrograd_like.show.explain import explain
+from micrograd_like.training.fit import LOSSES, TrainingDivergedError, fit
 
 TARGET = Path(__file__).resolve().parents[1] / "tests" / "js" / "training_fixtures.json"
 
@@ -71,8 +76,46 @@ def run_case(case: dict[str, Any], epochs: int = 30) -> dict[str, Any]:
     return result
 
 
+# (dataset, hidden, activation, loss, seed, sample index): each activation and loss, 1 to 3 hidden layers
+PATH_CASES: list[tuple[str, list[int], str, str | None, int, int]] = [
+    ("moons", [3, 2], "tanh", None, 1, 0),
+    ("xor", [4], "relu", None, 3, 2),
+    ("blobs", [2, 3], "sigmoid", None, 3, 5),
+    ("moons", [3], "tanh", "logistic", 4, 2),
+    ("regression", [2, 2, 2], "tanh", None, 5, 1),
+    ("regression", [3, 2], "relu", None, 6, 4),
+]
+
+
+def path_case(case: tuple[str, list[int], str, str | None, int, int]) -> dict[str, Any]:
+    """One sample's loss on a fresh MLP, with dL/dw by backward and by `explain`'s sum over paths."""
+    dataset, hidden, activation, loss_name, seed, index = case
+    data = make_dataset(dataset, 8, seed=seed)
+    loss_name = loss_name or {"binary": "bce_logits", "multiclass": "softmax_ce"}.get(data.task, "mse")
+    output = "sigmoid" if loss_name == "logistic" else "linear"
+    model = MLP(data.nin, [*hidden, data.nout], activation=activation, output_activation=output, seed=seed)
+    x, y = data.xs[index], data.ys[index]
+    loss = LOSSES[loss_name].per_sample(model.outputs(x), y)
+    loss.backward()
+    named = model.named_parameters()
+    return {
+        "architecture": model.architecture(),
+        "loss": loss_name,
+        "x": list(x),
+        "y": y,
+        "state_dict": model.state_dict(),
+        "gradient": {name: p.grad for name, p in named.items()},
+        "explained": {name: explain(loss, p).total for name, p in named.items()},
+    }
+
+
 def fixtures() -> dict[str, Any]:
-    return {"part": training_part(), "rules": rules_script(), "runs": [run_case(case) for case in CASES]}
+    return {
+        "part": training_part(),
+        "rules": rules_script(),
+        "runs": [run_case(case) for case in CASES],
+        "paths": [path_case(case) for case in PATH_CASES],
+    }
 
 
 def text() -> str:

@@ -6,11 +6,15 @@
  *
  *   set({dataset, samples, noise, hidden, activation, optimizer, lr, seed, loss, options})  a new run
  *   epochs(n) -> {epoch, loss}    state() -> {epoch, loss, accuracy, playing, diverged, settings}
- *   model() -> the JSON MLP.save writes    play()  pause()  step()  gradient(name) */
+ *   model() -> the JSON MLP.save writes    play()  pause()  step()  gradient(name)
+ *   paths(name, sample = 1, limit) -> {paths: [{factors, product}], count, rest, total, gradient}:
+ *     sample #`sample`'s dL/dw as the sum over paths (trainingpaths.js) and by the backward pass */
 
 import { fmt } from "./format.js";
+import { makeLosses } from "./trainingcore.js";
+import { pathSum, sampleGradient, sampleValues } from "./trainingpaths.js";
 import { resolve, startRun } from "./trainingrun.js";
-import { buildNetwork, drawLoss, drawMap } from "./trainingview.js";
+import { buildNetwork, drawLoss, drawMap, showPaths } from "./trainingview.js";
 
 /** @typedef {import("./trainingrun.js").TrainingPart} TrainingPart */
 /** @typedef {import("./trainingrun.js").Settings} Settings */
@@ -19,6 +23,7 @@ import { buildNetwork, drawLoss, drawMap } from "./trainingview.js";
 const PREFIX = "t.";
 const FRAME_BUDGET_MS = 12; // the epochs of one frame stop here, leaving time to draw
 const SPEEDS = [1, 5, 20, 100]; // epochs per frame at most
+const LISTED_PATHS = 8; // the paths panel lists this many, the largest; an 8x8x8 network has hundreds
 
 /** @param {string} id */
 function byId(id) {
@@ -108,6 +113,31 @@ export function startTraining(part, rules) {
   scratch.width = scratch.height = 48;
   const message = byId("mg-t-msg");
   let view = buildNetwork(run, net, choose);
+  const losses = makeLosses(rules);
+  let sample = 1; // the paths panel's sample, counted from 1 as its box shows it
+  const pathsBox = document.createElement("div");
+  pathsBox.id = "mg-t-paths";
+  pathsBox.className = "mg-t-paths";
+  pathsBox.setAttribute("aria-live", "polite");
+  pathsBox.hidden = true;
+  const sampleLabel = document.createElement("label");
+  const sampleBox = document.createElement("input");
+  sampleBox.id = "mg-t-sample";
+  sampleBox.type = "number";
+  sampleBox.min = "1";
+  sampleBox.step = "1";
+  sampleBox.value = "1";
+  sampleLabel.append("sample # ", sampleBox);
+  const pathsBody = document.createElement("div");
+  pathsBox.append(sampleLabel, pathsBody);
+  byId("mg-t-curve").after(pathsBox);
+  sampleBox.addEventListener("change", () => {
+    const n = Number(sampleBox.value);
+    if (Number.isInteger(n) && n >= 1 && n <= run.data.xs.length) sample = n;
+    else say(`sample # must be a whole number from 1 to ${run.data.xs.length}, got ${sampleBox.value}`);
+    sampleBox.value = String(sample);
+    draw();
+  });
 
   fillSelect(byId("mg-t-dataset"), Object.keys(part.datasets));
   fillSelect(byId("mg-t-activation"), part.activations);
@@ -136,6 +166,7 @@ export function startTraining(part, rules) {
     pause();
     run = startRun(part, settings, rules);
     selected = -1;
+    if (sample > run.data.xs.length) sample = 1;
     view = buildNetwork(run, net, choose);
     say("");
     showSettings();
@@ -281,10 +312,33 @@ export function startTraining(part, rules) {
       grad.textContent =
         `${name} = ${fmt(weights[selected], 6)}; its gradient now, dJ/d${name} = ${fmt(g, 6)}: ` +
         (g > 0 ? "J falls if it shrinks" : g < 0 ? "J falls if it grows" : "J is flat along it");
+      showPaths(pathsBody, samplePaths(selected, sample, LISTED_PATHS), run.data.xs.length);
     }
+    pathsBox.hidden = selected < 0;
+    sampleBox.max = String(run.data.xs.length);
     input("mg-t-play").disabled = playing || !!run.trainer.diverged();
     input("mg-t-step").disabled = playing || !!run.trainer.diverged();
     input("mg-t-pause").disabled = !playing;
+  }
+
+  /** Sample #`n`'s dL/dw of parameter `i`: the sum over paths (the `limit` largest listed) and the
+   * backward pass's. @param {number} i @param {number} n @param {number} [limit] */
+  function samplePaths(i, n, limit) {
+    const x = run.data.xs[n - 1],
+      y = run.data.ys[n - 1];
+    const weights = run.trainer.weights();
+    const loss = losses[/** @type {string} */ (run.settings.loss)];
+    const values = sampleValues(run.net, weights, x, y, loss, rules);
+    const sum = pathSum(run.net, weights, values, i, { name: run.names[i], limit });
+    return { sample: n, x: x.slice(), y, sum, gradient: sampleGradient(run.net, weights, x, y, loss)[i] };
+  }
+
+  /** @param {string} name */
+  function parameter(name) {
+    const i = run.names.indexOf(name);
+    if (i < 0)
+      throw new RangeError(`no parameter ${JSON.stringify(name)}; its parameters: ${run.names.join(", ")}`);
+    return i;
   }
 
   function frame() {
@@ -378,10 +432,18 @@ export function startTraining(part, rules) {
     },
     /** dJ/dw of the parameter named `name` at the current weights. @param {string} name */
     gradient(name) {
-      const i = run.names.indexOf(name);
-      if (i < 0)
-        throw new RangeError(`no parameter ${JSON.stringify(name)}; its parameters: ${run.names.join(", ")}`);
-      return run.trainer.gradients()[i];
+      return run.trainer.gradients()[parameter(name)];
+    },
+    /** Sample #`n` (from 1)'s dL/dw of parameter `name` as the sum over paths, every path listed
+     * unless `limit` caps them, with the backward pass's number as `gradient`.
+     * @param {string} name @param {number} [n] @param {number} [limit] */
+    paths(name, n = 1, limit) {
+      const i = parameter(name);
+      if (!(Number.isInteger(n) && n >= 1 && n <= run.data.xs.length)) {
+        throw new RangeError(`paths(name, sample): sample must be 1 to ${run.data.xs.length}, got ${n}`);
+      }
+      const { sample: at, x, y, sum, gradient } = samplePaths(i, n, limit);
+      return Object.assign({ sample: at, x, y, gradient }, sum);
     },
     names: () => run.names.slice(),
   };

@@ -3,7 +3,7 @@
  * the plane as a heat map with the samples on it (for regression: the fitted curve through them),
  * the loss curve, and the network with each edge drawn by its weight (width |w|, colour the sign). */
 
-import { fmt } from "./format.js";
+import { fmt, repr } from "./format.js";
 
 /** @typedef {import("./trainingrun.js").Run} Run */
 
@@ -239,4 +239,69 @@ export function buildNetwork(run, svg, pick) {
       });
     },
   };
+}
+
+/**
+ * What the paths panel shows: one sample's dL/dw as the sum over paths, and the backward pass's.
+ * @typedef {object} SamplePaths
+ * @property {number} sample  1-based, as the "sample #" box counts
+ * @property {number[]} x
+ * @property {number} y
+ * @property {import("./trainingpaths.js").PathSum} sum  its paths capped at the listing's length
+ * @property {number} gradient  the sample's dL/dw by the backward pass
+ */
+
+/** @param {HTMLElement} parent @param {string} tag @param {string} text @param {string} [cls] */
+function addText(parent, tag, text, cls) {
+  const el = document.createElement(tag);
+  el.textContent = text;
+  if (cls) el.className = cls;
+  parent.append(el);
+  return el;
+}
+
+/** Write into `box` the sum over paths of one sample's dL/dw: each listed path with its factors'
+ * names and numbers, the paths left out and their sum, and the total beside the backward pass's.
+ * @param {HTMLElement} box @param {SamplePaths} shown @param {number} samples  how many samples J averages */
+export function showPaths(box, shown, samples) {
+  const { sum, gradient } = shown;
+  const name = sum.name;
+  box.replaceChildren();
+  const point = shown.x.map((v) => fmt(v, 4)).join(", ");
+  addText(
+    box,
+    "p",
+    `For sample #${shown.sample} (x = (${point}), y = ${fmt(shown.y, 4)}), with L its loss: dL/d${name} = ` +
+      (sum.count === 1
+        ? "the product of the local derivatives along the one path from L down to it:"
+        : `the sum over the ${sum.count} paths from L down to ${name} of the local derivatives multiplied along each path` +
+          (sum.rest.count ? ` (the ${sum.paths.length} largest listed):` : ":")),
+  );
+  const list = document.createElement("ol");
+  list.className = "mg-t-pathlist";
+  sum.paths.forEach((path) => {
+    const names = path.factors.map((f) => f.name).join(" · ");
+    const numbers = path.factors.map((f) => `(${fmt(f.value, 4)})`).join(" · ");
+    addText(list, "li", `${names} = ${numbers} = ${fmt(path.product, 6)}`);
+  });
+  box.append(list);
+  if (sum.rest.count) {
+    addText(box, "p", `and ${sum.rest.count} more paths adding up to ${fmt(sum.rest.sum, 6)}.`);
+  }
+  const same = sum.total === gradient;
+  const close = Math.abs(sum.total - gradient) <= 1e-12 * Math.max(sum.scale, Math.abs(gradient));
+  addText(
+    box,
+    "p",
+    `Sum over the ${sum.count} path${sum.count === 1 ? "" : "s"}: ${repr(sum.total)}. The backward pass gives ` +
+      `this sample's dL/d${name} = ${repr(gradient)}: ` +
+      (same
+        ? "the same number, to the last digit."
+        : close
+          ? `the same number up to rounding (they differ by ${fmt(Math.abs(sum.total - gradient), 2)}: ` +
+            "backward adds at each unit, the paths add along each path)."
+          : `they differ by ${fmt(Math.abs(sum.total - gradient), 3)}.`) +
+      (samples > 1 ? ` J averages the ${samples} samples' L, so dJ/d${name} is the mean of their sums.` : ""),
+    "mg-t-pathtotal",
+  );
 }
