@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import itertools
 import os
 import select
 from collections.abc import Iterable, Iterator, Sequence
@@ -38,8 +37,8 @@ from typing import TextIO
 from ..core.backprop import BackwardStep, backward_steps
 from ..core.engine import Value
 from ..core.names import dname, expression_of
-from ..core.order import backward_order
 from ..core.rules import Rule
+from ..core.story import Tally, tallied
 from ..show.explain import fmt
 from .walkthrough import wrap
 
@@ -59,36 +58,14 @@ def backward_pages(
     no `.grad` of the graph changes. Numbers are exact unless `digits` rounds them; with `width`,
     long lines wrap between terms."""
     steps = iter(backward_steps(copy.deepcopy(source)) if isinstance(source, Value) else source)
-    first = next(steps, None)
-    if first is None:
-        return []
-    order = backward_order(first.root)
-    uses: dict[Value, int] = dict.fromkeys(order, 0)
-    for node in order:
-        for parent in node.parents:
-            uses[parent] += 1
-    received: dict[Value, int] = {}
-    known: dict[Value, float] = {}
     pages = []
-    for step in itertools.chain([first], steps):
-        known[step.node] = step.upstream
-        for edge in step.edges:
-            received[edge.parent] = received.get(edge.parent, 0) + 1
-            known[edge.parent] = edge.parent_grad
-        page = _page(step, len(order), digits, uses, received, known, width)
+    for step, tally in tallied(steps):
+        page = _page(step, len(tally.uses), digits, tally, width)
         pages.append(wrap(page, width) if width else page)
     return pages
 
 
-def _page(
-    step: BackwardStep,
-    count: int,
-    digits: int | None,
-    uses: dict[Value, int],
-    received: dict[Value, int],
-    known: dict[Value, float],
-    width: int | None,
-) -> str:
+def _page(step: BackwardStep, count: int, digits: int | None, tally: Tally, width: int | None) -> str:
     def f(x: float) -> str:
         return fmt(x, digits)
 
@@ -110,23 +87,17 @@ def _page(
         body = [f"  upstream {dname(top, name)} = {f(step.upstream)}{seed}"]
         inputs = {x: names[p] for x, p in zip(rule.inputs, node.parents)}
         twice = len(node.parents) == 2 and node.parents[0] is node.parents[1]
-        running: dict[Value, int] = {p: received[p] - node.parents.count(p) for p in node.parents}
         for k, edge in enumerate(step.edges):
             parent = names[edge.parent]
             which = f" ({_ORDINAL[k]} use)" if twice else ""
             body.append(f"  to {parent}{which}: local {_local(rule, k, name, inputs, f(edge.local))}")
-            running[edge.parent] += 1
-            partial = running[edge.parent] < uses[edge.parent]
-            so_far = f" ({running[edge.parent]} of {uses[edge.parent]} uses)" if partial else ""
             body.append(
                 f"      local × upstream = {f(edge.local)} × {f(step.upstream)} = {f(edge.contribution)}, "
-                f"so {dname(top, parent)} is now {f(edge.parent_grad)}{so_far}"
+                f"so {dname(top, parent)} is now {f(edge.parent_grad)}{edge.so_far()}"
             )
-    listed = []
-    for other, grad in known.items():
-        got, total = received.get(other, 0), uses[other]
-        mark = f" ({got} of {total} uses)" if other is not root and got < total else ""
-        listed.append(f"{dname(top, names[other])} = {f(grad)}{mark}")
+    listed = [
+        f"{dname(top, names[other])} = {f(grad)}{tally.so_far(other)}" for other, grad in tally.grads.items()
+    ]
     body += _packed("  known so far: ", listed, width)
     return "\n".join([head, *body])
 
