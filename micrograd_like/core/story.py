@@ -54,7 +54,8 @@ class ForwardStep:
     numbers: str  # the same with their values: "0.25·1+(-0.4)·1"
     reads: tuple[Value, ...]  # the leaves and earlier steps' nodes the formula names
     computes: tuple[Value, ...]  # the nodes whose values this step computes: the unlabelled ones
-    # written out inside the formula (w[1]11·x1), then the step's node
+    # written out inside the formula (w[1]11·x1) that no earlier step computed, then the step's node
+    names: dict[Value, str]  # every node's name in this graph (names.node_names)
 
     @property
     def value(self) -> float:
@@ -81,21 +82,31 @@ def _own_line(node: Value, root: Value, names: dict[Value, str]) -> bool:
     return node is root or bool(node.label) or expression_of(node, names) != names[node]  # a stand-in
 
 
-def forward_steps(root: Value) -> Iterator[ForwardStep]:
-    """The forward pass below `root` as steps, in the post's order (see the module docstring).
+def forward_steps(root: Value, *, digits: int | None = 6) -> Iterator[ForwardStep]:
+    """The forward pass below `root` as steps, in the post's order (see the module docstring);
+    the numbers in the formulas to `digits` significant digits, or exact (repr) with None.
 
     The values are the ones the graph holds (the forward pass ran when the graph was built): the
     steps show how each was computed, and change nothing."""
     names = node_names(backward_order(root))
     nodes = forward_nodes(root, names)
     stepped = set(nodes)
-    numbers = {node: f"{node.data:.6g}" for node in names if node.is_leaf or node in stepped}
+    numbers = {node: _number(node.data, digits) for node in names if node.is_leaf or node in stepped}
+    done: set[Value] = set()
     for index, node in enumerate(nodes):
         reads: list[Value] = []
         computes: list[Value] = []
         formula = written(node, names, stepped, reads, computes)
         shown = written(node, numbers, stepped, [], [])
-        yield ForwardStep(index, len(nodes), node, names[node], formula, shown, tuple(reads), tuple(computes))
+        computes = [n for n in computes if n not in done]  # one written out twice is computed once
+        done.update(computes)
+        yield ForwardStep(
+            index, len(nodes), node, names[node], formula, shown, tuple(reads), tuple(computes), names
+        )
+
+
+def _number(x: float, digits: int | None) -> str:
+    return repr(x) if digits is None else f"{x:.{digits}g}"
 
 
 def written(

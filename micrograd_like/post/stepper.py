@@ -1,4 +1,7 @@
-"""Step through a backward pass in the terminal, node by node: `micrograd-like example --step`.
+"""Step through the forward and the backward pass in the terminal: `micrograd-like example --step`.
+
+`forward_pages(root)` writes one page per forward step (`story.forward_steps`, the post's order):
+the node's formula over names, with the numbers in, and its value.
 
 `backward_pages(root)` runs the backward pass (`backward_steps`, the one chain-rule loop) and
 writes one page per step: "step k/n", the node, its upstream gradient, each edge's local
@@ -38,13 +41,35 @@ from ..core.backprop import BackwardStep, backward_steps
 from ..core.engine import Value
 from ..core.names import dname, expression_of
 from ..core.rules import Rule
-from ..core.story import Tally, tallied
+from ..core.story import ForwardStep, Tally, forward_steps, tallied
 from ..show.explain import fmt
 from .walkthrough import wrap
 
 KEYS = "Enter/n: next, b: back, q: quit"
 _NEXT, _BACK, _QUIT = "next", "back", "quit"
 _ORDINAL = ("first", "second")
+
+
+def forward_pages(source: Value | Iterable[ForwardStep], *, digits: int | None = None) -> list[str]:
+    """One page of text per forward step from a root `Value` (`story.forward_steps`), or of the
+    steps given (`WorkedExample.forward_steps(digits=...)`): the node's formula over names, then
+    with the numbers in, then its value (exact unless `digits` rounds it), and the values so far."""
+    steps = list(forward_steps(source, digits=digits) if isinstance(source, Value) else source)
+    pages = []
+    known: list[str] = []
+    for step in steps:
+        inputs = [f"{step.names[n]} = {fmt(n.data, digits)}" for n in step.reads if n.is_leaf]
+        lines = [
+            f"forward step {step.index + 1}/{step.count}: {step.name} = {step.formula}",
+            f"  = {step.numbers}",
+            f"  = {fmt(step.value, digits)}",
+        ]
+        if inputs:
+            lines.append("  given: " + ", ".join(inputs))
+        known.append(f"{step.name} = {fmt(step.value, digits)}")
+        lines.append("  computed so far: " + ", ".join(known))
+        pages.append("\n".join(lines))
+    return pages
 
 
 def backward_pages(
