@@ -241,7 +241,7 @@ def test_the_docstring_trace_of_x_times_x() -> None:
     y.label = "y"
     assert [str(step) for step in backward_steps(y)] == [
         "y = 9 (mul): upstream dy/dy = 1\n"
-        "  x: local 3 · upstream 1 = 3, x.grad now 3\n"
+        "  x: local 3 · upstream 1 = 3, x.grad now 3 (1 of 2 uses)\n"
         "  x: local 3 · upstream 1 = 3, x.grad now 6",
         "x = 3 (leaf): dy/dx = 6",
     ]

@@ -361,7 +361,8 @@ class NotATerminal(io.StringIO):
         raise AssertionError("--step must not wait when stdin is not a terminal")
 
 
-STEP = re.compile(r"^step (\d+)/(\d+): ", re.MULTILINE)
+STEP = re.compile(r"^step (\d+)/(\d+): ", re.MULTILINE)  # a backward step's page
+FORWARD = re.compile(r"^forward step (\d+)/(\d+): ", re.MULTILINE)  # ... a forward step's, first
 
 
 def test_step_pages_the_backward_pass_next_back_and_quit(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -369,10 +370,11 @@ def test_step_pages_the_backward_pass_next_back_and_quit(monkeypatch: pytest.Mon
     monkeypatch.setattr(sys, "stdin", stdin)
     code, out, _ = run_cli("--step")
     assert code == 0 and stdin.reads == 5
-    shown = [(int(k), int(n)) for k, n in STEP.findall(out)]
-    assert shown == [(1, 23), (2, 23), (3, 23), (2, 23), (3, 23)]  # Enter, n, b, space, then q
+    shown = [(int(k), int(n)) for k, n in FORWARD.findall(out)]  # the forward pass comes first
+    assert shown == [(1, 7), (2, 7), (3, 7), (2, 7), (3, 7)]  # Enter, n, b, space, then q
     assert out.count("Enter/n: next, b: back, q: quit") == 5  # plain mode: the prompts stay
-    assert "== 3. Loss ==" in out and "== 5. Update ==" not in out  # q quits
+    assert "== 1. Gradient descent ==" in out and "== 5. Update ==" not in out  # q quits
+    assert "Forward pass (7 steps), then backward pass (23 steps)" in out
     assert "\x1b[" not in out  # no terminal codes into a file
 
 
@@ -400,11 +402,31 @@ def test_step_pages_show_node_upstream_edges_and_what_is_known(monkeypatch: pyte
     assert max(len(line) for line in out.splitlines()) <= 80
 
 
+def test_step_pages_the_forward_pass_in_the_posts_order_with_exact_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "stdin", NotATerminal())
+    code, out, _ = run_cli("--step")
+    assert code == 0
+    n = post_numbers(DEFAULTS)
+    pages = ["forward step " + page for page in out.split("forward step ")[1:]]
+    heads = [page.splitlines()[0] for page in pages]
+    assert [head.split(": ", 1)[1].split(" = ")[0] for head in heads] == [
+        *("s[1]1", "s[1]2", "z[1]1", "z[1]2", "s[2]", "z[2]", "L")
+    ]
+    assert heads[0] == "forward step 1/7: s[1]1 = w[1]11·x1+w[1]12·x2"
+    assert pages[0].splitlines()[1] == "  = 0.25·1.0+(-0.4)·1.0"
+    for page, name in zip(pages, ["s[1]1", "s[1]2", "z[1]1", "z[1]2", "s[2]", "z[2]", "L"]):
+        assert page.splitlines()[2] == f"  = {n[name]!r}"  # the engine's float, hand-derived in oracles
+    assert f"z[2] = {n['z[2]']!r}" in pages[5].split("computed so far: ")[1]
+
+
 def test_step_never_waits_without_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", NotATerminal())
     code, out, _ = run_cli("--step")
     assert code == 0 and "== 7. After the step ==" in out and "Enter/n" not in out
-    assert len(STEP.findall(out)) == 23
+    assert len(STEP.findall(out)) == 23 and len(FORWARD.findall(out)) == 7
+    assert out.index("forward step 7/7: L = ") < out.index("step 1/23: L = ")
 
 
 @pytest.mark.parametrize("redirect", ["<&-", "</dev/null"])
@@ -460,7 +482,7 @@ def _pty_run(keys: list[bytes]) -> bytes:
 def test_step_in_a_terminal_reads_single_keys_and_erases_its_prompts() -> None:
     output = _pty_run([b"n", b" ", b"b", b"\r", b"\x1b[C", b"q"])  # next, next, back, next, → , quit
     text = output.decode("utf-8", "replace")
-    shown = [int(k) for k, _ in STEP.findall(text.replace("\r\n", "\n"))]
+    shown = [int(k) for k, _ in FORWARD.findall(text.replace("\r\n", "\n"))]
     assert shown == [1, 2, 3, 2, 3, 4]
     # every prompt is erased once answered: carriage return + erase-line after each
     assert text.count("q: quit \r\x1b[K") == 6
@@ -471,4 +493,4 @@ def test_quit_with_enter_at_the_end_of_input(monkeypatch: pytest.MonkeyPatch) ->
     stdin = FakeTerminal("\n")  # one Enter, then the end of input: that quits, it does not hang
     monkeypatch.setattr(sys, "stdin", stdin)
     code, out, _ = run_cli("--step")
-    assert code == 0 and [k for k, _ in STEP.findall(out)] == ["1", "2"]
+    assert code == 0 and [k for k, _ in FORWARD.findall(out)] == ["1", "2"]

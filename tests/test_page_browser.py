@@ -179,11 +179,15 @@ def test_opens_offline_with_the_engines_numbers(
     state = view.state()
     ex = build()
     values, _ = python_numbers(ex.loss)
-    assert state["step"] == 0 and state["steps"] == len(values) == 23
-    assert_close(state["values"], values, "values")
+    forward = list(ex.forward_steps())  # the page steps the forward pass first: 7 + 23 steps
+    assert state["step"] == 0 and state["steps"] == len(forward) + len(values) == 7 + 23
+    assert state["phase"] == "forward" and set(state["shown"]) == {
+        k for k, n in ex.nodes.items() if n.is_leaf
+    }
+    assert_close(state["values"], values, "values")  # complete, whatever the stepping shows
     assert all(g is None for g in state["grads"].values())  # nothing reached yet
     assert state["loss"] == ex.loss.data and state["error"] is None and state["lr"] == 0.1
-    assert view.page.locator("#mg-counter").inner_text() == "0 / 23"
+    assert view.page.locator("#mg-counter").inner_text() == "0 / 30"
     assert view.page.locator("#mg-selfcheck").is_hidden()  # the page agrees with its own reference
     # the post's names, in the picture and the inputs
     for name in ("x1", "x2", "w[1]11", "w[2]12", "s[1]1", "z[1]1", "s[2]", "z[2]", "y", "L"):
@@ -206,11 +210,26 @@ def test_stepping_to_the_end_equals_backward(
     # the same steps, in the same order: step i processes node i of backward order
     assert [names[step.node] for step in python_steps] == [n["name"] for n in page_nodes]
     next_button = view.page.get_by_role("button", name="Next step", exact=True)
+    forward = list(ex.forward_steps())
+    shown = set(view.state()["shown"])
+    for k, f in enumerate(forward, 1):  # the forward pass first: each step reveals its node's value
+        assert f.name not in shown
+        next_button.click()
+        state = view.state()
+        assert state["phase"] == ("forward" if k < len(forward) else "backward")
+        assert f.name in state["shown"] and shown < set(state["shown"])
+        shown = set(state["shown"])
+        text = view.page.locator("#mg-step-text").inner_text()
+        assert f"Forward step {k} of {len(forward)}:" in text and str(f) in text  # Python's own line
+        box = view.page.locator("svg.mg-picture:visible g.mg-current[data-node] .mg-data").text_content()
+        assert box == f"data {f.value:.4g}"  # the value appears in the op graph as it is computed
+    assert shown == set(names.values())
+    total = len(forward) + len(python_steps)
     for k, step in enumerate(python_steps, 1):
         next_button.click()
         state = view.state()
-        assert state["step"] == k
-        assert view.page.locator("#mg-counter").inner_text() == f"{k} / {len(python_steps)}"
+        assert state["step"] == len(forward) + k
+        assert view.page.locator("#mg-counter").inner_text() == f"{len(forward) + k} / {total}"
         assert state["grads"][names[step.node]] is not None  # the step's node shows its gradient
         for edge in step.edges:  # each edge's parent shows the partial sum the engine had just then
             assert close(state["grads"][names[edge.parent]], edge.parent_grad)
@@ -220,7 +239,7 @@ def test_stepping_to_the_end_equals_backward(
             assert f"{step.upstream:.6g}" in text
         if names[step.node] in ("w[2]12·z[1]2", "w[2]12"):  # DESIGN: say so where the walk reaches it
             assert "w[2]12 multiplies z[1]2" in text
-    assert next_button.is_disabled()
+    assert next_button.is_disabled() and view.state()["phase"] == "done"
     _, grads = python_numbers(ex.loss)
     assert_close(view.state()["grads"], grads, "gradients at the end")
     # every step's numbers, against backward_steps: upstream, local, contribution, parent grad
@@ -356,14 +375,16 @@ def test_quiz_says_right_or_wrong_then_reveals(
     page = view.page
     page.get_by_label("Quiz mode").check()
     steps = list(build().steps())
+    for _ in build().forward_steps():  # the quiz asks about the backward pass: step the forward one
+        page.get_by_role("button", name="Next step", exact=True).click()
     page.get_by_role("button", name="Next step", exact=True).click()
-    assert view.state()["step"] == 0  # the question comes before the step reveals anything
+    assert view.state()["step"] == 7  # the question comes before the step reveals anything
     assert "?" in page.locator("#mg-step-text").inner_text()
     guess = page.get_by_label("prediction for the contribution to dL/d(z[2]-y)")
     guess.fill(f"{steps[0].edges[0].contribution:.4f}")  # -1.3887: right within the tolerance
     shoot(view, tmp_path, "page_quiz.png")
     page.get_by_role("button", name="Check answer").click()
-    assert view.state()["step"] == 1
+    assert view.state()["step"] == 8
     assert "✓ Right" in page.locator("#mg-quiz").inner_text()
     page.get_by_role("button", name="Next step", exact=True).click()
     page.get_by_label("prediction for the contribution to dL/dz[2]").fill("2")  # wrong
@@ -376,7 +397,7 @@ def test_quiz_says_right_or_wrong_then_reveals(
     # Next with a question open reveals it without scoring
     page.get_by_role("button", name="Next step", exact=True).click()
     page.get_by_role("button", name="Next step", exact=True).click()
-    assert view.state()["step"] == 3 and view.state()["quiz"]["asked"] == 3
+    assert view.state()["step"] == 10 and view.state()["quiz"]["asked"] == 3
 
 
 def test_bad_math_shows_the_engines_message(
@@ -491,7 +512,8 @@ def test_inline_in_a_notebook_frame(browser: Browser) -> None:
         )
         frame = page.frame_locator("iframe")
         frame.get_by_role("button", name="Next step", exact=True).click()
-        assert frame.locator("#mg-counter").inner_text() == f"1 / {len(page_object.data['nodes'])}"
+        total = len(page_object.data["forward"]) + len(page_object.data["nodes"])  # both passes
+        assert frame.locator("#mg-counter").inner_text() == f"1 / {total}"
         frame.get_by_label("a", exact=True).fill("1.5")
         assert "1.5" in frame.get_by_label("a", exact=True).input_value()
     finally:

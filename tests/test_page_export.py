@@ -44,7 +44,7 @@ def test_the_data_are_the_engines_steps_and_gradients() -> None:
     assert data["reference"]["grads"] == [node.grad for node in order]  # ex.steps() ran to the end
     assert data["reference"]["values"] == [node.data for node in order]
     tanh = data["nodes"][[n["name"] for n in data["nodes"]].index("z[2]")]
-    assert tanh["edges"] == [{"d": "dz[2]/ds[2]", "formula": "1 - z[2]²", "numbers": "1 - ⟨out⟩²"}]
+    assert tanh["edges"] == [{"d": "dz[2]/ds[2]", "formula": "1 - z[2]²", "numbers": "1 - ⟨out⟩²", "use": 1}]
 
 
 def test_the_callers_graph_is_left_alone() -> None:

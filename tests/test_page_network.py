@@ -51,6 +51,9 @@ def test_network_view_shows_the_engines_numbers_and_restyles_edges(
 ) -> None:
     view = open_page(pages["worked"])
     ex = engine()
+    before = view.run("document.querySelector('svg.mg-network [data-name=\"z[2]\"]').textContent")
+    assert "?" in before  # the forward pass has not computed ŷ yet: the view shows it as it comes
+    view.run("walkthrough.end()")
     for name in WEIGHTS:
         got = edge(view, name)
         w = ex.nodes[name].data
@@ -200,6 +203,8 @@ def test_quiz_asks_local_derivatives_upstreams_and_whole_gradients(
     view = open_page(pages["worked"])
     page = view.page
     steps = list(build().steps())
+    for _ in build().forward_steps():  # the quiz asks about the backward pass
+        view.run("walkthrough.next()")
     view.run("walkthrough.quiz(true, 'local')")
     page.get_by_role("button", name="Next step", exact=True).click()
     page.get_by_label("prediction for the local derivative dL/d(z[2]-y)").fill("2*(z[2]-y)")

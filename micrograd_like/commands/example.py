@@ -3,7 +3,8 @@
 Prints the walkthrough in the post's order (gradient-descent rule, forward pass, loss, the chain
 rule down to one weight, its update, every gradient beside its finite-difference check, the loss
 after the step, judged: downhill, overshot or saturated); `--json` prints the same numbers as one
-JSON object, floats round-trip exact. `--step` pages through the backward pass node by node,
+JSON object, floats round-trip exact. `--step` pages through the forward pass (the post's order,
+each named node's formula with its numbers), then the backward pass node by node,
 `--train N` runs N steps of gradient descent, `--bias` adds the biases the post sets to zero.
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from ..post.diagnose import train
 from ..post.example import WorkedExample, build, parse_assignments
-from ..post.stepper import backward_pages, page_through
+from ..post.stepper import backward_pages, forward_pages, page_through
 from ..post.walkthrough import Section, summary, walkthrough, wrap
 from ..show.explain import fmt
 from . import UsageError
@@ -35,7 +36,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--step",
         action="store_true",
-        help="page through the backward pass node by node (Enter/n next, b back, q quit); in a terminal",
+        help="page through the forward pass, then the backward pass, node by node (Enter/n next, b back, "
+        "q quit); in a terminal",
     )
     parser.add_argument(
         "--train",
@@ -121,9 +123,11 @@ def run(args: argparse.Namespace) -> int:
     if not args.step:
         _print(sections)
         return 0
-    _print(sections[:3])  # the rule, the forward pass and the loss; then the backward pass by hand
-    pages = backward_pages(ex.steps(), digits=args.digits, width=WIDTH)  # from zero leaf gradients
-    print(f"\n== Backward pass, one node at a time ({len(pages)} steps) ==")
+    _print(sections[:1])  # the rule; then the forward pass and the backward pass by hand
+    forward = forward_pages(ex.forward_steps(digits=args.digits), digits=args.digits)
+    backward = backward_pages(ex.steps(), digits=args.digits, width=WIDTH)  # from zero leaf gradients
+    print(f"\n== Forward pass ({len(forward)} steps), then backward pass ({len(backward)} steps) ==")
+    pages = [wrap(page, WIDTH) for page in forward] + backward
     if not page_through(pages, sys.stdin, sys.stdout):
         return 0  # the reader quit
     _print(sections[3:], first=False)

@@ -13,7 +13,7 @@ written. The order comes from `order.search`, which keeps its visited nodes in a
     >>> for step in backward_steps(y):
     ...     print(step)
     y = 9 (mul): upstream dy/dy = 1
-      x: local 3 · upstream 1 = 3, x.grad now 3
+      x: local 3 · upstream 1 = 3, x.grad now 3 (1 of 2 uses)
       x: local 3 · upstream 1 = 3, x.grad now 6
     x = 3 (leaf): dy/dx = 6
 
@@ -56,7 +56,18 @@ class Edge:
     parent: Value
     local: float  # d(node)/d(parent), from the op's rule
     contribution: float  # local · upstream: what this edge added to parent.grad
-    parent_grad: float  # parent.grad right after the addition
+    parent_grad: float  # parent.grad right after the addition: the partial sum so far
+    use: int  # this is the parent's use number `use` to pass its part back (from 1) ...
+    uses: int  # ... of `uses`, the edges leaving the parent in the whole graph
+
+    @property
+    def complete(self) -> bool:
+        """True once every use of the parent has passed its part: parent_grad is final."""
+        return self.use == self.uses
+
+    def so_far(self) -> str:
+        """ " (1 of 2 uses)" while the parent's sum is partial, "" once it is complete."""
+        return "" if self.complete else f" ({self.use} of {self.uses} uses)"
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -97,7 +108,7 @@ class BackwardStep:
             parent = self.names[e.parent]
             lines.append(
                 f"  {parent}: local {e.local:.6g} · upstream {self.upstream:.6g}"
-                f" = {e.contribution:.6g}, {wrap(parent)}.grad now {e.parent_grad:.6g}"
+                f" = {e.contribution:.6g}, {wrap(parent)}.grad now {e.parent_grad:.6g}{e.so_far()}"
             )
         return "\n".join(lines)
 
@@ -211,6 +222,8 @@ def _steps(order: list[Value], root: Value) -> Iterator[BackwardStep]:
     """
     names = node_names(order)
     left = {node: node.grad for node in order}  # every .grad as this pass last left it
+    uses = use_counts(order)
+    used = dict.fromkeys(order, 0)  # the uses of each node that have passed their part back
     for index, node in enumerate(order):
         _unchanged(node, left, names)
         upstream = node.grad
@@ -228,9 +241,20 @@ def _steps(order: list[Value], root: Value) -> Iterator[BackwardStep]:
         for k, (parent, local) in enumerate(zip(parents, rule.local(node.data, *[p.data for p in parents]))):
             contribution = local * upstream
             now = before + contribution if twice and k == 0 else parent.grad  # the first saw its own sum only
-            edges.append(Edge(parent, local, contribution, now))
+            used[parent] += 1
+            edges.append(Edge(parent, local, contribution, now, used[parent], uses[parent]))
             left[parent] = parent.grad
         yield BackwardStep(index, node, upstream, tuple(edges), root, names)
+
+
+def use_counts(order: Iterable[Value]) -> dict[Value, int]:
+    """How many edges leave each node of `order` (a whole graph): x * x uses x twice. A node's
+    gradient is final once that many contributions have reached it."""
+    uses = dict.fromkeys(order, 0)
+    for node in uses:
+        for parent in node.parents:
+            uses[parent] += 1
+    return uses
 
 
 def backward_steps(root: Value) -> Iterator[BackwardStep]:

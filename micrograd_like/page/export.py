@@ -13,7 +13,10 @@ runs `backward_steps` on the copy from zero leaf gradients and returns a JSON-re
 - `constants`: what the page's script would otherwise repeat from Python: `explain.MAX_PATHS`,
   the significant digits of the picture and of the text, and the derivative names it writes
   with a placeholder (`dL/dleaf`, `dL/dw`); each node carries its own `grad_name` (`dL/dw[2]12`,
-  `names.dname`, so the rule for parentheses lives in Python only) and `uses`, the edges leaving it.
+  `names.dname`, so the rule for parentheses lives in Python only) and `uses`, the edges leaving it,
+  and each of its edges the `use` of the parent it is (`backprop.Edge.use`: "use 1 of 2");
+- `forward`: the forward pass as steps (`story.forward_steps`): per step its node, formula and
+  the nodes the formula reads, in the post's order.
 
     >>> from micrograd_like import Value
     >>> a, b = Value(2.0, "a"), Value(-3.0, "b")
@@ -33,11 +36,12 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ..core.backprop import backward_steps
+from ..core.backprop import backward_steps, use_counts
 from ..core.engine import Value
 from ..core.names import Names, dname, graph_names
 from ..core.order import backward_order
 from ..core.rules import Rule
+from ..core.story import forward_steps, written
 from ..show.explain import MAX_PATHS
 from .jsgen import rule_ids
 
@@ -45,6 +49,7 @@ PICTURE_DIGITS = 4  # significant digits of the numbers in the picture (viz.draw
 TEXT_DIGITS = 6  # ... and in the page's text
 # Placeholders the page replaces with numbers in a formula ("1 - ⟨out⟩²" -> "1 - 0.3057²").
 SLOT = {"a": "⟨a⟩", "b": "⟨b⟩", "out": "⟨out⟩"}
+SLOT_OF_NODE = "⟨{}⟩"  # ... and node i's value in a forward step's formula: "⟨3⟩·⟨5⟩"
 
 
 def check_root(root: object, lr: float) -> float:
@@ -116,6 +121,25 @@ def _node_entry(
     return entry
 
 
+def forward_data(root: Value, index: dict[Value, int]) -> list[dict[str, Any]]:
+    """The forward pass as steps (`story.forward_steps`), for the page: per step its node, its
+    formula over names, the same with a slot per value it reads ("⟨3⟩·⟨5⟩", filled in by the page
+    with the current numbers), and the nodes it computes (those written out in it, then its own)."""
+    steps = list(forward_steps(root))
+    stepped = {step.node for step in steps}
+    slots = {node: SLOT_OF_NODE.format(i) for node, i in index.items()}
+    return [
+        {
+            "node": index[step.node],
+            "formula": step.formula,
+            "numbers": written(step.node, slots, stepped, [], []),
+            "reads": [index[n] for n in step.reads],
+            "computes": [index[n] for n in step.computes],
+        }
+        for step in steps
+    ]
+
+
 def graph_data(
     root: Value, lr: float = 0.1, *, title: str = "", notes: Mapping[Value, str] | None = None
 ) -> dict[str, Any]:
@@ -126,25 +150,29 @@ def graph_data(
     names = graph_names(order)
     rules = rule_ids(order)
     steps = []
+    told: list[list[int]] = []  # per step, per edge: which use of its parent it is (backprop.Edge.use)
     for step in backward_steps(twin):
         edges = [[e.local, e.contribution, e.parent_grad] for e in step.edges]
         steps.append([step.index, step.upstream, edges])
+        told.append([e.use for e in step.edges])
     by_id = {id(rule): rule for node in order if (rule := node.rule) is not None}
     position = {node: i for i, node in enumerate(original)}
-    uses = dict.fromkeys(order, 0)
-    for node in order:
-        for parent in node.parents:
-            uses[parent] += 1  # x * x: two uses of x
+    uses = use_counts(order)  # x * x: two uses of x
     root_name = names.text[order[0]]
+    entries = [_node_entry(node, index, names, rules, uses, root_name) for node in order]
+    for entry, used in zip(entries, told):
+        for edge, use in zip(entry.get("edges", []), used):
+            edge["use"] = use  # "use 1 of 2": the page tells the engine's count, never its own
     return {
         "title": title or f"Backpropagation through {names.text[order[0]]}, step by step",
         "root": names.text[order[0]],
         "lr": rate,
-        "nodes": [_node_entry(node, index, names, rules, uses, root_name) for node in order],
+        "nodes": entries,
         "rules": [_rule_entry(by_id[key]) for key in sorted(rules, key=rules.__getitem__)],
         "legend": dict(names.legend),
         "notes": {str(position[node]): note for node, note in (notes or {}).items() if node in position},
         "steps": steps,
+        "forward": forward_data(twin, index),
         "reference": {
             "values": [node.data for node in order],
             "grads": [node.grad for node in order],

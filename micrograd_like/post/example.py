@@ -8,6 +8,14 @@ project's documented defaults (the post's figures are lost); override any of the
     >>> ex = build()
     >>> ex.nodes["z[2]"].data, ex.loss.data  # ŷ and L
     (0.3056574190333423, 0.4821116197434396)
+    >>> print(*ex.forward_steps(), sep="\n")  # the forward pass, one named node at a time
+    s[1]1 = w[1]11·x1+w[1]12·x2 = 0.25·1+(-0.4)·1 = -0.15
+    s[1]2 = w[1]21·x1+w[1]22·x2 = 0.6·1+0.1·1 = 0.7
+    z[1]1 = tanh(s[1]1) = tanh(-0.15) = -0.148885
+    z[1]2 = tanh(s[1]2) = tanh(0.7) = 0.604368
+    s[2] = w[2]11·z[1]1+w[2]12·z[1]2 = (-0.7)·(-0.148885)+0.35·0.604368 = 0.315748
+    z[2] = tanh(s[2]) = tanh(0.315748) = 0.305657
+    L = (z[2]-y)² = (0.305657-1)² = 0.482112
     >>> steps = ex.steps()  # the backward pass, one node at a time
     >>> print(next(steps))
     L = 0.482112 (pow): upstream dL/dL = 1
@@ -43,6 +51,7 @@ from typing import Any
 from ..core.backprop import BackwardStep, StaleStepsError, backward_steps, gradients
 from ..core.engine import Value, is_recording
 from ..core.order import backward_order
+from ..core.story import ForwardStep, forward_steps
 from ..learn.losses import squared_error
 from ..learn.modules import MLP
 from ..show.explain import Explanation, explain
@@ -237,6 +246,16 @@ class WorkedExample:
         """`loss.backward()`, from zero gradients: fills dL/d(node) into every node's .grad."""
         self._zero_leaves()
         self.loss.backward()
+
+    def forward_steps(self, *, digits: int | None = 6) -> Iterator[ForwardStep]:
+        """The forward pass one named node at a time, in the post's order (s[1]1, s[1]2, z[1]1, z[1]2,
+        s[2], z[2], L): each a formula over names, then over numbers, then its value
+        (`story.forward_steps`; numbers to `digits` significant digits, None: exact). It reads
+        the values the graph holds and writes nothing.
+
+        `steps()` stays the backward pass alone (its users count backward steps): a walk through
+        both passes is `forward_steps()` then `steps()`, as `micrograd-like example --step` does."""
+        return forward_steps(self.loss, digits=digits)
 
     def steps(self) -> Iterator[BackwardStep]:
         """The backward pass one node at a time (`backward_steps` on the loss), from zero gradients.

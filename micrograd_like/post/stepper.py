@@ -1,4 +1,7 @@
-"""Step through a backward pass in the terminal, node by node: `micrograd-like example --step`.
+"""Step through the forward and the backward pass in the terminal: `micrograd-like example --step`.
+
+`forward_pages(root)` writes one page per forward step (`story.forward_steps`, the post's order):
+the node's formula over names, with the numbers in, and its value.
 
 `backward_pages(root)` runs the backward pass (`backward_steps`, the one chain-rule loop) and
 writes one page per step: "step k/n", the node, its upstream gradient, each edge's local
@@ -29,7 +32,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import itertools
 import os
 import select
 from collections.abc import Iterable, Iterator, Sequence
@@ -38,14 +40,36 @@ from typing import TextIO
 from ..core.backprop import BackwardStep, backward_steps
 from ..core.engine import Value
 from ..core.names import dname, expression_of
-from ..core.order import backward_order
 from ..core.rules import Rule
+from ..core.story import ForwardStep, Tally, forward_steps, tallied
 from ..show.explain import fmt
 from .walkthrough import wrap
 
 KEYS = "Enter/n: next, b: back, q: quit"
 _NEXT, _BACK, _QUIT = "next", "back", "quit"
 _ORDINAL = ("first", "second")
+
+
+def forward_pages(source: Value | Iterable[ForwardStep], *, digits: int | None = None) -> list[str]:
+    """One page of text per forward step from a root `Value` (`story.forward_steps`), or of the
+    steps given (`WorkedExample.forward_steps(digits=...)`): the node's formula over names, then
+    with the numbers in, then its value (exact unless `digits` rounds it), and the values so far."""
+    steps = list(forward_steps(source, digits=digits) if isinstance(source, Value) else source)
+    pages = []
+    known: list[str] = []
+    for step in steps:
+        inputs = [f"{step.names[n]} = {fmt(n.data, digits)}" for n in step.reads if n.is_leaf]
+        lines = [
+            f"forward step {step.index + 1}/{step.count}: {step.name} = {step.formula}",
+            f"  = {step.numbers}",
+            f"  = {fmt(step.value, digits)}",
+        ]
+        if inputs:
+            lines.append("  given: " + ", ".join(inputs))
+        known.append(f"{step.name} = {fmt(step.value, digits)}")
+        lines.append("  computed so far: " + ", ".join(known))
+        pages.append("\n".join(lines))
+    return pages
 
 
 def backward_pages(
@@ -59,36 +83,14 @@ def backward_pages(
     no `.grad` of the graph changes. Numbers are exact unless `digits` rounds them; with `width`,
     long lines wrap between terms."""
     steps = iter(backward_steps(copy.deepcopy(source)) if isinstance(source, Value) else source)
-    first = next(steps, None)
-    if first is None:
-        return []
-    order = backward_order(first.root)
-    uses: dict[Value, int] = dict.fromkeys(order, 0)
-    for node in order:
-        for parent in node.parents:
-            uses[parent] += 1
-    received: dict[Value, int] = {}
-    known: dict[Value, float] = {}
     pages = []
-    for step in itertools.chain([first], steps):
-        known[step.node] = step.upstream
-        for edge in step.edges:
-            received[edge.parent] = received.get(edge.parent, 0) + 1
-            known[edge.parent] = edge.parent_grad
-        page = _page(step, len(order), digits, uses, received, known, width)
+    for step, tally in tallied(steps):
+        page = _page(step, len(tally.uses), digits, tally, width)
         pages.append(wrap(page, width) if width else page)
     return pages
 
 
-def _page(
-    step: BackwardStep,
-    count: int,
-    digits: int | None,
-    uses: dict[Value, int],
-    received: dict[Value, int],
-    known: dict[Value, float],
-    width: int | None,
-) -> str:
+def _page(step: BackwardStep, count: int, digits: int | None, tally: Tally, width: int | None) -> str:
     def f(x: float) -> str:
         return fmt(x, digits)
 
@@ -110,23 +112,17 @@ def _page(
         body = [f"  upstream {dname(top, name)} = {f(step.upstream)}{seed}"]
         inputs = {x: names[p] for x, p in zip(rule.inputs, node.parents)}
         twice = len(node.parents) == 2 and node.parents[0] is node.parents[1]
-        running: dict[Value, int] = {p: received[p] - node.parents.count(p) for p in node.parents}
         for k, edge in enumerate(step.edges):
             parent = names[edge.parent]
             which = f" ({_ORDINAL[k]} use)" if twice else ""
             body.append(f"  to {parent}{which}: local {_local(rule, k, name, inputs, f(edge.local))}")
-            running[edge.parent] += 1
-            partial = running[edge.parent] < uses[edge.parent]
-            so_far = f" ({running[edge.parent]} of {uses[edge.parent]} uses)" if partial else ""
             body.append(
                 f"      local × upstream = {f(edge.local)} × {f(step.upstream)} = {f(edge.contribution)}, "
-                f"so {dname(top, parent)} is now {f(edge.parent_grad)}{so_far}"
+                f"so {dname(top, parent)} is now {f(edge.parent_grad)}{edge.so_far()}"
             )
-    listed = []
-    for other, grad in known.items():
-        got, total = received.get(other, 0), uses[other]
-        mark = f" ({got} of {total} uses)" if other is not root and got < total else ""
-        listed.append(f"{dname(top, names[other])} = {f(grad)}{mark}")
+    listed = [
+        f"{dname(top, names[other])} = {f(grad)}{tally.so_far(other)}" for other, grad in tally.grads.items()
+    ]
     body += _packed("  known so far: ", listed, width)
     return "\n".join([head, *body])
 

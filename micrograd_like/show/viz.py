@@ -46,10 +46,11 @@ from typing import Any, Literal
 
 import graphviz
 
-from ..core.backprop import BackwardStep, backward_steps
+from ..core.backprop import BackwardStep, backward_steps, use_counts
 from ..core.engine import Value
 from ..core.names import Names, dname, expression_of, graph_names
 from ..core.order import backward_order
+from ..core.story import Tally, tallied
 from ..util.files import write_files
 from .lookup import find_nodes, reading_order
 from .render import FORMATS, Renderer, render, render_bytes, render_svg
@@ -273,8 +274,7 @@ class Frame:
 
     step: BackwardStep
     done: set[Value]  # nodes whose step has run: their op's edges have carried gradient
-    received: Mapping[Value, int]  # how many contributions each node has received so far
-    uses: Mapping[Value, int]  # how many edges leave each node in the whole graph
+    tally: Tally  # how many contributions each node has received so far, of how many uses
     grads: Mapping[Value, float]  # every node's gradient at this step
     digits: int = 4
 
@@ -286,12 +286,11 @@ def framing(frame: Frame) -> View:
 
     def grad(node: Value) -> str:
         value = format_number(frame.grads[node], frame.digits)
-        got, uses = frame.received.get(node, 0), frame.uses[node]
         if node is step.root:
             return value
-        if got == 0:
+        if node not in frame.tally.received:
             return "?"  # the backward pass has not reached this node yet
-        return value if got == uses else f"{value} ({got} of {uses} uses)"  # more contributions to come
+        return value + frame.tally.so_far(node)  # "(1 of 2 uses)": more contributions to come
 
     def view(part: Part) -> Attrs:
         node = part.node
@@ -300,7 +299,7 @@ def framing(frame: Frame) -> View:
             shown = {"grad": grad(node)}
             if current:
                 return {**shown, **NOW, "fontcolor": "black", "penwidth": "3"}
-            if node is not step.root and node not in frame.received:
+            if node is not step.root and node not in frame.tally.received:
                 return {**shown, **GREY}
             return shown
         if current:
@@ -574,15 +573,10 @@ _COLOUR_NAMES = {
 # --- frames: the backward pass, one picture per step, one layout for all -------------------------
 
 
-def _frame(step: BackwardStep, order: list[Value], received: Mapping[Value, int], digits: int) -> Frame:
-    uses: dict[Value, int] = dict.fromkeys(order, 0)
-    done: set[Value] = set()
-    for position, node in enumerate(order):
-        for parent in node.parents:
-            uses[parent] += 1
-        if position <= step.index:
-            done.add(node)  # backward_steps handles the nodes in exactly this order
-    return Frame(step, done, dict(received), uses, {node: node.grad for node in order}, digits)
+def _frame(step: BackwardStep, order: list[Value], tally: Tally, digits: int) -> Frame:
+    done = set(order[: step.index + 1])  # backward_steps handles the nodes in exactly this order
+    snapshot = Tally(tally.uses, received=dict(tally.received))  # the tally goes on with the pass
+    return Frame(step, done, snapshot, {node: node.grad for node in order}, digits)
 
 
 def _frame_caption(frame: Frame, count: int, lines: int) -> tuple[str, ...]:
@@ -623,7 +617,7 @@ def frame_graph(
     lays every frame out alike.)
     """
     order = _check(step.root, rankdir, digits, len(backward_order(step.root)))
-    frame = _frame(step, order, received, digits)
+    frame = _frame(step, order, Tally(use_counts(order), received=dict(received)), digits)
     caption = _frame_caption(frame, len(order), len(step.edges))
     return _build(step.root, order, framing(frame), _options(rankdir, digits, True, caption, compact, True))
 
@@ -653,13 +647,8 @@ def write_frames(
     target = Path(directory)
     if target.exists() and not target.is_dir():
         raise NotADirectoryError(f"{str(target)!r} exists and is not a directory")
-    frames: list[Frame] = []
-    received: dict[Value, int] = {}
-    for step in backward_steps(root):
-        # backward_steps updates gradients as it goes: keep each step's state before the next
-        for edge in step.edges:
-            received[edge.parent] = received.get(edge.parent, 0) + 1
-        frames.append(_frame(step, order, received, digits))
+    # backward_steps updates gradients as it goes: each frame keeps its step's state
+    frames = [_frame(step, order, tally, digits) for step, tally in tallied(backward_steps(root))]
     count, lines = len(order), max(max(len(f.step.edges) for f in frames), 1)
     captions = [_frame_caption(f, count, lines) for f in frames]
     options = [_options(rankdir, digits, True, caption, compact, top=True) for caption in captions]

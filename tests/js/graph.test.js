@@ -10,7 +10,7 @@ import {
   known,
   parameterLeaves,
   stateKeys,
-  usesDone,
+  useOf,
 } from "../../micrograd_like/page/assets/js/graph.js";
 import { graph, graphs } from "./fixtures.js";
 
@@ -59,9 +59,15 @@ test("the uses Python counts are the edges leaving each node, and the steps use 
     );
     const { got } = known(nodes, steps(g), nodes.length);
     nodes.forEach((node, i) => assert.equal(got[i], node.uses, node.name));
-    nodes.forEach((node, s) =>
-      node.parents.forEach((p, k) => assert.ok(usesDone(nodes, s, k, p) <= nodes[p].uses)),
+    // the data's "use k of n": each parent's uses numbered 1, 2, ... in step order, edge by edge
+    const seen = new Array(nodes.length).fill(0);
+    nodes.forEach((node) =>
+      node.parents.forEach((p, k) => {
+        seen[p] += 1;
+        assert.equal(useOf(node, k), seen[p], node.name + " -> " + nodes[p].name);
+      }),
     );
+    nodes.forEach((node, i) => assert.equal(seen[i], node.uses, node.name));
   }
   const shared = graph("a shared input").data.nodes;
   assert.ok(shared.some((node) => node.name === "x" && node.uses === 4)); // tanh(x*x + x) * x

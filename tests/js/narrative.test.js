@@ -7,7 +7,7 @@ import { edgeOf, upstreamOf } from "../../micrograd_like/page/assets/js/graph.js
 import { textOf } from "../../micrograd_like/page/assets/js/markup.js";
 import { panelStory, stepStory, withNumbers } from "../../micrograd_like/page/assets/js/narrative.js";
 import { quizResults, tolerance } from "../../micrograd_like/page/assets/js/quiz.js";
-import { graph } from "./fixtures.js";
+import { graph, graphs } from "./fixtures.js";
 
 const g = graph("worked example");
 const { text, paren } = numberText(g.data.constants.text_digits);
@@ -66,4 +66,23 @@ test("the quiz judges a prediction within its tolerance, and only a number", () 
   assert.equal(ok.to, g.data.nodes[g.data.nodes[0].parents[0]].grad_name);
   assert.equal(quizResults(g.data, t.current, 0, [String(truth + 2 * tolerance(truth))])[0].ok, false);
   assert.equal(quizResults(g.data, t.current, 0, [String(truth).slice(0, 3) + "e"])[0].ok, false);
+});
+
+test("each edge tells the engine's use k of n from the data, on every exported graph", () => {
+  for (const other of graphs) {
+    const first = other.cases[0].expect;
+    if ("error" in first) continue;
+    const told = { data: other.data, current: first, text, paren };
+    other.data.nodes.forEach((node, s) => {
+      if (!node.parents.length) return;
+      const said =
+        textOf(stepStory(told, s, true)).match(/\((\d+ of \d+ uses; more to come|complete)\)/g) || [];
+      const expected = node.parents.map((p, k) => {
+        const use = (node.edges || [])[k].use;
+        const uses = other.data.nodes[p].uses;
+        return use < uses ? "(" + use + " of " + uses + " uses; more to come)" : "(complete)";
+      });
+      assert.deepEqual(said, expected, other.name + ": step " + (s + 1));
+    });
+  }
 });

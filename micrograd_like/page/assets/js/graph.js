@@ -65,26 +65,19 @@ export function known(nodes, steps, k) {
   if (k > 0) grad[0] = upstreamOf(steps[0]);
   for (let s = 0; s < k; s++) {
     nodes[s].parents.forEach((p, e) => {
-      got[p] += 1;
+      got[p] = useOf(nodes[s], e);
       grad[p] = edgeOf(steps[s], e)[2];
     });
   }
   return { got, grad };
 }
 
-/** How many uses of parent p have passed their gradient back once step s has done its edge k.
- * @param {NodeData[]} nodes
- * @param {number} s
- * @param {number} k
- * @param {number} p */
-export function usesDone(nodes, s, k, p) {
-  let got = 0;
-  for (let t = 0; t <= s; t++) {
-    nodes[t].parents.forEach((q, kk) => {
-      if (q === p && (t < s || kk <= k)) got += 1;
-    });
-  }
-  return got;
+/** Which use of its parent node's k-th edge is (1 .. the parent's uses): the engine's count,
+ * from the data (backprop.Edge.use), so the page never counts on its own.
+ * @param {NodeData} node
+ * @param {number} k */
+export function useOf(node, k) {
+  return (node.edges || [])[k].use;
 }
 
 /** The number of paths from each node down to `target` (parents come after the nodes using them).

@@ -3,7 +3,7 @@
  * and one computation. Pure: it returns markup (markup.js), the step panel draws it. */
 
 import { chain } from "./format.js";
-import { edgeOf, notesFor, upstreamOf, usesDone } from "./graph.js";
+import { edgeOf, notesFor, upstreamOf } from "./graph.js";
 import { h } from "./markup.js";
 
 /** @typedef {import("./types.js").PageData} PageData */
@@ -74,7 +74,7 @@ export function stepStory(t, s, reveal) {
     const items = node.parents.map((p, k) => {
       const [local, contribution, after] = edgeOf(step, k);
       const info = (node.edges || [])[k];
-      const got = usesDone(nodes, s, k, p);
+      const got = info.use; // the engine's count (backprop.Edge.use), in the data
       const uses = nodes[p].uses;
       return h("li", {}, [
         h("span", { class: "mg-to" }, ["to " + nodes[p].name + ": "]),

@@ -9,6 +9,7 @@ import { checkGradient, finiteDifference, readAnswer } from "./check.js";
 import { compute } from "./compute.js";
 import { buildControls } from "./controls.js";
 import { explainPaths, explainStory } from "./explain.js";
+import { forwardPanel, maskUnshown, phaseOf, shownNodes } from "./forward.js";
 import { fmt, numberText, parseNumber, repr } from "./format.js";
 import { startGradientDescent } from "./gdchapter.js";
 import { disagreement } from "./selfcheck.js";
@@ -35,6 +36,7 @@ const DATA = JSON.parse(byId("mg-data").textContent || "");
 const MATH = /** @type {GraphMath} */ (/** @type {any} */ (window).MG_MATH);
 const NODES = DATA.nodes;
 const N = NODES.length;
+const F = DATA.forward.length; // forward steps come first: the page steps 0 .. F + N
 const ROOT = DATA.root;
 const { text, paren } = numberText(DATA.constants.text_digits);
 const keys = stateKeys(NODES);
@@ -48,7 +50,8 @@ let current; // the last good computation
 let error = null; // the message of the last failed one (the page shows `current` greyed)
 /** @type {number | null} */
 let errorLeaf = null;
-let step = 0; // how many backward steps have run: 0 .. N
+let step = 0; // how many steps of both passes have run: 0 .. F + N
+const back = () => Math.max(0, step - F); // ... of the backward pass
 let lr = DATA.lr;
 /** @type {number[]} */
 let history = [];
@@ -75,14 +78,16 @@ const selectedName = () => (explained ? NODES[explained.node].name : null);
 function state() {
   const values = Object.create(null); // a name such as __proto__ or constructor is a key like any other
   const grads = Object.create(null);
-  const k = known(NODES, current.steps, step);
+  const k = known(NODES, current.steps, back());
   for (let i = 0; i < N; i++) {
     values[keys[i]] = current.values[i];
     grads[keys[i]] = k.grad[i];
   }
   return {
     step,
-    steps: N,
+    steps: F + N,
+    phase: phaseOf(DATA, step),
+    shown: Array.from(shownNodes(DATA, step), (i) => keys[i]),
     values,
     grads,
     loss: current.values[0],
@@ -98,7 +103,7 @@ function state() {
 // --- drawing ----------------------------------------------------------------------------------
 
 function render() {
-  const picture = { data: DATA, current, step, stale: error !== null, explained, text };
+  const picture = { data: DATA, current, step: back(), stale: error !== null, explained, text };
   views.drawPicture(svgs, picture);
   drawStepPanel();
   drawQuiz();
@@ -108,19 +113,22 @@ function render() {
   views.drawTable(/** @type {HTMLTableSectionElement} */ (byId("mg-all")), picture);
   setText(byId("mg-loss"), ROOT + " = " + text(current.values[0]));
   if (netSvg) network.drawNetwork(netSvg, netTelling(), selectedName());
+  const computing = step && step <= F ? DATA.forward[step - 1].node : -1; // the forward step's node
+  maskUnshown(svgs, netSvg, shownNodes(DATA, step), step < F, computing, index);
   writeHash();
 }
 
 function drawStepPanel() {
-  setText(byId("mg-counter"), step + " / " + N);
+  setText(byId("mg-counter"), step + " / " + (F + N));
   inputById("mg-prev").disabled = step === 0 && !quiz.open;
-  inputById("mg-next").disabled = step === N || error !== null;
-  inputById("mg-end").disabled = step === N || error !== null;
-  show(byId("mg-step-text"), quiz.open ? [stepStory(telling(), step, false)] : panelStory(telling(), step));
+  inputById("mg-next").disabled = step === F + N || error !== null;
+  inputById("mg-end").disabled = step === F + N || error !== null;
+  const told = step <= F && F > 0 ? forwardPanel(telling(), step) : panelStory(telling(), back());
+  show(byId("mg-step-text"), quiz.open ? [stepStory(telling(), back(), false)] : told);
 }
 
 function drawLeaves() {
-  const k = known(NODES, current.steps, step);
+  const k = known(NODES, current.steps, back());
   editable.forEach((i) => {
     const grad = k.grad[i];
     setText(byId("mg-leaf-grad-" + i), grad === null ? "?" : text(grad));
@@ -158,7 +166,7 @@ function openQuiz() {
   quiz.open = true;
   const box = byId("mg-quiz");
   box.hidden = false;
-  show(box, quizQuestions(telling(), questions(DATA, current, step, quiz.kind), quiz.kind));
+  show(box, quizQuestions(telling(), questions(DATA, current, back(), quiz.kind), quiz.kind));
   byId("mg-check").addEventListener("click", checkQuiz);
   render();
   const first = box.querySelector(".mg-guess");
@@ -168,11 +176,11 @@ function openQuiz() {
 function checkQuiz() {
   if (!quiz.open) return;
   const box = byId("mg-quiz");
-  const guesses = questions(DATA, current, step, quiz.kind).map((_, k) => {
+  const guesses = questions(DATA, current, back(), quiz.kind).map((_, k) => {
     const input = box.querySelector('[data-k="' + k + '"]');
     return input instanceof HTMLInputElement ? input.value : "";
   });
-  const results = quizResults(DATA, current, step, guesses, quiz.kind, (g) =>
+  const results = quizResults(DATA, current, back(), guesses, quiz.kind, (g) =>
     readAnswer(MATH, DATA, current, g),
   );
   quiz.asked += results.length;
@@ -214,12 +222,12 @@ function setQuiz(on, kind) {
 // --- stepping -----------------------------------------------------------------------------------
 
 function next() {
-  if (error !== null || step >= N) return state();
+  if (error !== null || step >= F + N) return state();
   if (quiz.open) {
     // Next with a question open: reveal without scoring
     quiz.open = false;
     step += 1;
-  } else if (quiz.on && NODES[step].parents.length) {
+  } else if (quiz.on && step >= F && NODES[back()].parents.length) {
     quiz.last = null;
     openQuiz();
     return state();
@@ -248,7 +256,7 @@ function end() {
   if (error !== null) return state();
   quiz.open = false;
   quiz.last = null;
-  step = N;
+  step = F + N;
   render();
   return state();
 }
@@ -256,7 +264,7 @@ function end() {
 function moved() {
   render();
   views.keepInView(byId("mg-step-text"));
-  zoom.align(step > 0 ? step - 1 : 0);
+  zoom.align(back() > 0 ? back() - 1 : 0);
   return state();
 }
 
@@ -482,7 +490,7 @@ function applyHash(hash) {
     setLearningRate(s.lr === null ? DATA.lr : s.lr);
     setQuiz(s.quiz !== null, s.quiz !== null && KINDS.indexOf(s.quiz) >= 0 ? s.quiz : undefined);
     chapters.show(s.chapter || "backprop", { hash: false });
-    step = Math.min(s.step, N);
+    step = Math.min(s.step, F + N);
     const i = s.selected === null ? -1 : index(s.selected);
     if (i >= 0) explain(i);
     else {

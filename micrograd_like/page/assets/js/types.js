@@ -7,6 +7,7 @@
  * @property {string} d  the local derivative's name: "dz[2]/ds[2]"
  * @property {string} formula  its formula in context: "1 - z[2]²"
  * @property {string} numbers  the formula with slots for numbers: "1 - ⟨out⟩²"
+ * @property {number} use  which use of the parent this edge is, from 1 (backprop.Edge.use)
  */
 
 /**
@@ -21,6 +22,15 @@
  * @property {number} [rule]  index into PageData.rules
  * @property {EdgeText[]} [edges]  per input
  * @property {string} [show]  the op over its inputs' names: "w[2]12·z[1]2"
+ */
+
+/**
+ * @typedef {object} ForwardStepData  one step of the forward pass (page/export.py's forward_data)
+ * @property {number} node  the node it computes
+ * @property {string} formula  over names: "w[1]11·x1+w[1]12·x2"
+ * @property {string} numbers  with a slot per value read: "⟨9⟩·⟨18⟩+⟨11⟩·⟨21⟩"
+ * @property {number[]} reads  the leaves and earlier steps' nodes it reads
+ * @property {number[]} computes  the nodes whose values it computes (written out in it, then its own)
  */
 
 /**
@@ -52,6 +62,7 @@
  * @property {Record<string, string>} legend
  * @property {Record<string, string>} notes  node index (as text) -> a note
  * @property {Array<[number, number, Array<[number, number, number]>]>} steps  the engine's steps
+ * @property {ForwardStepData[]} forward  the forward pass as steps, in the post's order (story.forward_steps)
  * @property {{values: number[], grads: number[]}} reference  the engine's numbers
  * @property {Constants} constants
  * @property {NetworkData} [network]  the network view's data, on a page of an MLP's forward pass
