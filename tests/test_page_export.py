@@ -111,7 +111,9 @@ def test_the_file_is_self_contained_and_small(tmp_path: Path) -> None:
     assert "@import" not in text and "url(" not in text.replace("url(#", "")
     # only the page's own scripts end a <script>: no "</script" inside the data or the code
     assert text.count("<script") == text.count("</script>") == 4  # data, graph math, chapter math, controller
-    assert "Backpropagation, step by step: the post's worked example" in text
+    assert (
+        "Gradient descent, feedforward and backpropagation, step by step: the post's worked example" in text
+    )
     for name in ("w[1]11", "s[1]1", "z[1]1", "z[2]"):
         assert name in text
     path = page.save(tmp_path / "page.html")

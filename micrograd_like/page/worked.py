@@ -8,12 +8,13 @@ from ..post.example import build
 from ..show.render import Renderer
 from .document import WalkthroughPage, walkthrough_page
 
-TITLE = "Backpropagation, step by step: the post's worked example"
+TITLE = "Gradient descent, feedforward and backpropagation, step by step: the post's worked example"
 INTRO = (
     "Two inputs x1, x2, two tanh hidden units, one tanh output ŷ = z[2], no bias; target y; loss "
     "L = (ŷ − y)². s is a unit's linear part, z = tanh(s) its activation, [l] the layer, and w[l]jk "
-    "connects unit k of layer l−1 to unit j of layer l. Step the backward pass from L, edit any "
-    "weight, input or the target, and take the gradient-descent step w ← w − α·dL/dw."
+    "connects unit k of layer l−1 to unit j of layer l. Step the forward pass to L, then the backward "
+    "pass from L; edit any weight, input or the target, and take the gradient-descent step "
+    "w ← w − α·dL/dw. The chapters follow the post: gradient descent, this network, then training."
 )
 NAMING_NOTE = (
     "Naming note: the post says “in the weight w[2]12 is z[1]1”. Here w[l]jk connects unit k of layer "
@@ -31,7 +32,7 @@ def worked_example_page(
     """The page for `example.build(overrides)` (x1, x2, y, lr and the six weights), α = its lr.
 
     >>> worked_example_page(renderer="embedded")  # doctest: +ELLIPSIS
-    <WalkthroughPage "Backpropagation, step by step: the post's worked example": 23 nodes, ... KB>
+    <WalkthroughPage "Gradient descent, feedforward and backpropagation, step by step: ...": 23 nodes, ... KB>
     """
     ex = build(overrides)
     ex.backward()  # the network view's edges carry dL/dw (the page itself starts from zero gradients)
