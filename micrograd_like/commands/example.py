@@ -18,7 +18,7 @@ from ..post.diagnose import train
 from ..post.example import WorkedExample, build, parse_assignments
 from ..post.stepper import backward_pages, page_through
 from ..post.walkthrough import Section, summary, walkthrough, wrap
-from ..show.explain import fmt
+from ..util.numbers import format_number
 from . import UsageError
 
 WIDTH = 80  # printed text wraps between terms at 80 columns, so no number breaks mid-digit
@@ -139,7 +139,7 @@ def _train(ex: WorkedExample, steps: int, digits: int | None, as_json: bool) -> 
     """N steps of gradient descent: L and ŷ after each, with what went wrong when something did."""
 
     def f(x: float) -> str:
-        return fmt(x, digits)
+        return format_number(x, digits)
 
     rows = []
     last = None

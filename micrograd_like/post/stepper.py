@@ -40,7 +40,7 @@ from ..core.engine import Value
 from ..core.names import dname, expression_of
 from ..core.order import backward_order
 from ..core.rules import Rule
-from ..show.explain import fmt
+from ..util.numbers import format_number
 from .walkthrough import wrap
 
 KEYS = "Enter/n: next, b: back, q: quit"
@@ -90,7 +90,7 @@ def _page(
     width: int | None,
 ) -> str:
     def f(x: float) -> str:
-        return fmt(x, digits)
+        return format_number(x, digits)
 
     names = step.names
     node, root = step.node, step.root

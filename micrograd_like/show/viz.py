@@ -51,6 +51,7 @@ from ..core.engine import Value
 from ..core.names import Names, dname, expression_of, graph_names
 from ..core.order import backward_order
 from ..util.files import write_files
+from ..util.numbers import format_number
 from .lookup import find_nodes, reading_order
 from .render import FORMATS, Renderer, render, render_bytes, render_svg
 
@@ -208,11 +209,6 @@ def escape_label(text: str) -> graphviz.quoting.NoHtml:
     `&` an HTML entity, and a text in angle brackets would read as an HTML-like label."""
     escaped = visible(text).replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
     return graphviz.nohtml(escaped.replace("<", "&lt;").replace(">", "&gt;"))
-
-
-def format_number(x: float, digits: int) -> str:
-    """A number in a picture: `digits` significant digits (Python's g format)."""
-    return f"{x:.{digits}g}"
 
 
 # --- views: what each part of the picture looks like -----------------------------------------------
