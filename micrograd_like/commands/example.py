@@ -14,7 +14,7 @@ import json
 import sys
 from typing import Any
 
-from ..post.diagnose import train
+from ..post.diagnose import judged_steps
 from ..post.example import WorkedExample, build, parse_assignments
 from ..post.stepper import backward_pages, page_through
 from ..post.walkthrough import Section, summary, walkthrough, wrap
@@ -143,7 +143,7 @@ def _train(ex: WorkedExample, steps: int, digits: int | None, as_json: bool) -> 
 
     rows = []
     last = None
-    for row in train(ex, steps):
+    for row in judged_steps(ex, steps):
         notes = row.report.warnings(f) if row.report else []
         rows.append((row.index, row.example.loss.data, row.example.output.data, notes))
         last = row

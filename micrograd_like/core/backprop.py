@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from .names import dname, node_names, wrap
+from .names import dname, node_names, parenthesised
 from .order import ZERO, parents_first, put_back, search
 
 # the orders live in order.py; these names stay importable from here, where they were first
@@ -97,7 +97,7 @@ class BackwardStep:
             parent = self.names[e.parent]
             lines.append(
                 f"  {parent}: local {e.local:.6g} · upstream {self.upstream:.6g}"
-                f" = {e.contribution:.6g}, {wrap(parent)}.grad now {e.parent_grad:.6g}"
+                f" = {e.contribution:.6g}, {parenthesised(parent)}.grad now {e.parent_grad:.6g}"
             )
         return "\n".join(lines)
 
@@ -197,8 +197,8 @@ def _unchanged(node: Value, left: dict[Value, float], names: dict[Value, str]) -
     now, then = node.grad, left[node]
     if now != then and (now == now or then == then):
         raise StaleStepsError(
-            f"the gradients changed since these steps began ({wrap(names[node])}.grad is {now!r}, these "
-            f"steps left {then!r}: another backward pass or a write to .grad since): "
+            f"the gradients changed since these steps began ({parenthesised(names[node])}.grad is {now!r}, "
+            f"these steps left {then!r}: another backward pass or a write to .grad since): "
             "call backward_steps(root) again"
         )
 

@@ -245,7 +245,7 @@ def fail_not_finite(rule: Rule, inputs: tuple[float, ...], out: float) -> Overfl
     return OverflowError(rule.overflow.format(out=repr(out), **_reprs(inputs)))
 
 
-def forward_lines(rule: Rule, result: str = "data", *, rule_name: str = "_RULE", **names: str) -> list[str]:
+def computing_lines(rule: Rule, result: str = "data", *, rule_name: str = "_RULE", **names: str) -> list[str]:
     """Python lines that compute the checked forward value into `result`.
 
     The inputs are read from the variables `names` gives (default `a`, `b`) and the rule itself
@@ -272,12 +272,12 @@ def forward_lines(rule: Rule, result: str = "data", *, rule_name: str = "_RULE",
 
 
 def forward_function(rule: Rule) -> str:
-    body = "\n".join("    " + line for line in [*forward_lines(rule), "return data"])
+    body = "\n".join("    " + line for line in [*computing_lines(rule), "return data"])
     return f"def forward({', '.join(rule.inputs)}):\n{body}"
 
 
 def namespace(rule: Rule) -> dict[str, Any]:
-    """What code made by `forward_lines` and the local renderings needs to run."""
+    """What code made by `computing_lines` and the local renderings needs to run."""
     return {"math": math, "_RULE": rule, "_inf": math.inf, "_fail_not_finite": fail_not_finite}
 
 

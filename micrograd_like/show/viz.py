@@ -49,10 +49,10 @@ import graphviz
 from ..core.backprop import BackwardStep, backward_steps
 from ..core.engine import Value
 from ..core.names import Names, dname, expression_of, graph_names
-from ..core.order import backward_order
+from ..core.order import backward_order, reading_order
 from ..util.files import write_files
 from ..util.numbers import format_number
-from .lookup import find_nodes, reading_order
+from .lookup import find_nodes
 from .render import FORMATS, Renderer, render, render_bytes, render_svg
 
 DEFAULT_MAX_NODES = 300  # beyond this a picture is unreadable, and layout takes seconds
@@ -383,7 +383,7 @@ def _build(
             attrs["edgekey"] = key  # the template of a layout: find each edge again in dot's json
         return attrs
 
-    for node in reading_order(root):  # declared as read: dot starts from this order
+    for node in reading_order([root]):  # declared as read: dot starts from this order
         i = index[node]
         graph.node(f"n{i}", **place(f"n{i}", _value_node(node, names, view, options)))
         rule = node.rule
@@ -455,7 +455,7 @@ def _order_first_layer(
     for node in order:
         for parent in node.parents:
             uses[parent] = uses.get(parent, 0) + 1
-    reading = reading_order(order[0])
+    reading = reading_order(order[:1])
     first = [node for node in reading if node.parents and all(p.is_leaf for p in node.parents)]
     if len(first) < 2:
         return
