@@ -212,7 +212,7 @@ def test_numpy_scalars_on_either_side_give_a_value(
     assert x.grad != 0.0  # x is really in the graph
 
 
-def test_numpy_float32_times_value_example_from_the_issue() -> None:
+def test_numpy_float32_on_the_left_of_a_value_gives_a_value() -> None:
     out = np.float32(2) * Value(3)
     assert isinstance(out, Value) and out.data == 6.0
 

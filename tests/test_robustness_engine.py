@@ -1,9 +1,8 @@
 """The engine attacked as a hostile user would: threads, numeric edges, pickling, deep copies.
 
-Each test here failed before its fix (the reliability issue's items 1, 8, 10 and 13): no_grad
-leaking across threads, backward leaving half-changed gradients or silent inf/nan, bare
-OverflowErrors for numbers too large for a float, computed nodes that would not pickle and a
-deep copy that recursed.
+Each test here guards against a failure the engine once had: no_grad leaking across threads,
+backward leaving half-changed gradients or silent inf/nan, bare OverflowErrors for numbers too
+large for a float, computed nodes that would not pickle and a deep copy that recursed.
 """
 
 from __future__ import annotations

@@ -1,10 +1,17 @@
-"""Reverse-mode backpropagation: a topological order and the one chain-rule loop.
+"""Reverse-mode backpropagation: the chain rule, once per edge, over a topological order.
 
 `backward_steps(root)` and `backward(root)` run the same loop, `_chain_rule`, in the nodes'
 `.grad` slots; the steps version runs it one node at a time and yields each node's step as it
 happens, with the gradients filled in so far. `gradients(root, inputs)` runs the same loop
 (`_chain_rule_aside`) with the gradients in a dict of its own: the same floats, no `.grad`
 written. The order comes from `order.search`, which keeps its visited nodes in a set of its own.
+
+The chain rule is written out in three loops in Python, each for a reason of its own, and tests
+hold them to the same floats: `_chain_rule` (the `.grad` slots: `backward`, `backward_steps`),
+`_chain_rule_aside` (a dict of its own, so `gradients` and `grad` never touch `.grad` and threads
+never meet) and `higher._graph_pass` (engine ops instead of floats, so `grad(create_graph=True)`
+gives a graph to differentiate again). The compiler writes it as straight-line code
+(`codegen.backward_lines`) and the page as JavaScript (assets/js/compute.js).
 
     >>> from micrograd_like import Value
     >>> x = Value(3.0, "x")
@@ -114,7 +121,8 @@ def _chain_rule(order: Iterable[Value]) -> None:
     """The chain rule, once per edge, nodes in backward order: parent.grad += local · upstream.
 
     `backward()` runs it over the whole order in one go, `backward_steps` one node at a time,
-    watching. `_chain_rule_aside` is the same loop with the gradients kept in a dict.
+    watching. `_chain_rule_aside` is the same loop with the gradients kept in a dict, and
+    `higher._graph_pass` the same rule with engine ops (the module's docstring says why three).
     """
     for node in order:
         a = node._a

@@ -211,7 +211,7 @@ def _check(node: ast.AST, text: str) -> None:
             if len(sub.args) != 1 or sub.keywords:
                 raise ExpressionError(f"{_quote(text)}: {name}() takes exactly one argument")
             continue
-        what = ast.unparse(sub) if hasattr(ast, "unparse") else type(sub).__name__
+        what = ast.unparse(sub)
         raise ExpressionError(f"{_quote(text)}: {clip(what)} is not allowed; allowed: {allowed()}")
 
 
