@@ -130,13 +130,13 @@ def _chain_rule(order: Iterable[Value]) -> None:
             continue
         upstream = node.grad  # complete: every node that uses this one came earlier
         rule = node._op
-        fixed = rule.fixed  # type: ignore[union-attr]
+        fixed = rule.fixed
         b = node._b
         if b is None:
-            local_a = rule.d(node.data, a.data) if fixed is None else fixed[0]  # type: ignore[union-attr]
+            local_a = rule.backward_local(node.data, a.data) if fixed is None else fixed[0]
             a.grad += local_a * upstream  # (one parent)
             continue
-        local_a, local_b = rule.d(node.data, a.data, b.data) if fixed is None else fixed  # type: ignore[union-attr]
+        local_a, local_b = rule.backward_local(node.data, a.data, b.data) if fixed is None else fixed
         a.grad += local_a * upstream  # (first of two parents)
         b.grad += local_b * upstream  # (second parent)
 
@@ -166,12 +166,12 @@ def _chain_rule_aside(order: list[Value], wanted: set[Value]) -> tuple[dict[Valu
         if node in wanted:
             found[node] = upstream
         rule = node._op
-        fixed = rule.fixed  # type: ignore[union-attr]
+        fixed = rule.fixed
         b = node._b
         if b is None:
-            local_a = rule.d(node.data, a.data) if fixed is None else fixed[0]  # type: ignore[union-attr]
+            local_a = rule.backward_local(node.data, a.data) if fixed is None else fixed[0]
         else:
-            local_a, local_b = rule.d(node.data, a.data, b.data) if fixed is None else fixed  # type: ignore[union-attr]
+            local_a, local_b = rule.backward_local(node.data, a.data, b.data) if fixed is None else fixed
         contribution = local_a * upstream  # (first parent)
         if a._a is None:
             to_leaves += contribution

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NoReturn
 
 from . import mathexpr
 from .mathexpr import Expr
@@ -76,7 +76,7 @@ class Rule:
         "overflow",
         "param",
         "symbol",
-        "d",
+        "backward_local",
         "fixed",
     )
 
@@ -94,7 +94,7 @@ class Rule:
     local_exprs: tuple[Expr, ...]
     forward: Callable[..., float]
     local: Callable[..., tuple[float, ...]]
-    d: Callable[..., Any]
+    backward_local: Callable[..., Any]  # `local` as the backward loops take it: a float, or a pair
     fixed: tuple[float, ...] | None  # the local derivatives when no input changes them (add, sub, neg)
     formulas: tuple[str, ...]
     _key: tuple[Any, ...]  # the description everything else is derived from: what equality compares
@@ -140,7 +140,7 @@ class Rule:
         arguments = ", ".join(("out", *inputs))
         set_(self, "local", _compile(f"lambda {arguments}: ({locals_},)", self))
         # the backward loop's form: one float for a one-input op, a pair for a two-input op
-        set_(self, "d", _compile(f"lambda {arguments}: ({locals_})", self))
+        set_(self, "backward_local", _compile(f"lambda {arguments}: ({locals_})", self))
         constant = not any(mathexpr.names_in(e) for e in self.local_exprs)
         set_(self, "fixed", self.local(0.0, *(0.0 for _ in inputs)) if constant else None)
 
@@ -294,6 +294,15 @@ class LeafKind:
     """Marks a node no op produced: something the user made, a wrapped number, or a model weight."""
 
     name: str  # "input", "constant" or "parameter"
+
+    # What the backward loops read from a node's op (`_op`), so that a Rule or a LeafKind types
+    # alike there; the loops skip a leaf before reading either: a leaf has no local derivatives.
+    @property
+    def fixed(self) -> None:
+        return None
+
+    def backward_local(self, *values: float) -> NoReturn:
+        raise TypeError(f"a leaf ({self.name}) has no inputs, so no local derivatives")
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_leaf_kind, (self.name,))
