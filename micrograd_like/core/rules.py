@@ -55,8 +55,9 @@ class Rule:
     Built from text; everything else is derived: `forward(*inputs)` (checked: raises the op's own
     clear errors), `local(out, *inputs)` (one float per input), `formulas` (one text per input),
     and renderings for generated code. Two rules are equal (and hash alike) when they are built from
-    the same description, i.e. compute the same thing; a registered rule unpickles as the
-    registry's own object.
+    the same description (name, symbol, formulas, checks, messages): rules that compute the same
+    thing from different text are not equal. A registered rule unpickles as the registry's own
+    object.
     """
 
     __slots__ = (
