@@ -37,9 +37,10 @@ lint: $(DEV) js-lint
 typecheck: $(DEV)
 	$(BIN)/mypy
 
-# on every core (pytest-xdist): the notebooks, the browser tests and the rest share them
+# on every core (pytest-xdist): the notebooks, the browser tests and the rest share them; an idle
+# worker takes tests queued for a busy one (worksteal), so one long test does not hold up the end
 pytest: $(DEV)
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist worksteal
 
 test: lint typecheck pytest js-test
 
@@ -59,7 +60,7 @@ js-test: $(NODE_DEPS)
 
 # the suite without the seconds-long tests (notebooks, huge graphs, full training) and the browser: the edit loop
 quick: $(DEV)
-	$(BIN)/pytest -q -n auto -m "not slow and not browser"
+	$(BIN)/pytest -q -n auto --dist worksteal -m "not slow and not browser"
 
 bench: $(DEV)
 	$(BIN)/python -m pip install --quiet micrograd==0.1.0

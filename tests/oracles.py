@@ -119,6 +119,9 @@ OPS: dict[str, tuple[Op, ValueOp, Callable[[float, float, float], bool]]] = {
     "a/c": (lambda a, b, c: a / c, lambda a, b, c: a / c, lambda a, b, c: True),  # |c| >= 0.25
     "c/a": (lambda a, b, c: c / a, lambda a, b, c: c / a, lambda a, b, c: abs(a) >= 0.25),
     "c**a": (lambda a, b, c: abs(c) ** a, lambda a, b, c: abs(c) ** a, lambda a, b, c: abs(a) <= 3),
+    "zeroth": (lambda a, b, c: a**0, lambda a, b, c: a**0, lambda a, b, c: abs(a) >= 0.25),
+    "first": (lambda a, b, c: a**1, lambda a, b, c: a**1, lambda a, b, c: True),
+    "pow1.5": (lambda a, b, c: a**1.5, lambda a, b, c: a**1.5, lambda a, b, c: a >= 0.25),
 }
 FALLBACK = "tanh"  # used where the drawn op is not safely defined: bounded and smooth everywhere
 BINARY = {"add", "sub", "mul", "div", "pow"}  # the ops that read their second operand
@@ -143,15 +146,36 @@ class Program:
         return len(self.inputs) + len(self.code)
 
 
+def choose_op(op: str, a: float, b: float, c: float, *, margins: bool = True) -> str:
+    """`op` if it may run on these operands, else FALLBACK. margins=True: only where the op is safely
+    defined (a margin from its domain's edges, its value within ±LIMIT), so finite differences stay
+    accurate; margins=False: wherever the engine computes it within ±LIMIT, edges included."""
+    reference, engine, defined = OPS[op]
+    if margins:
+        return op if defined(a, b, c) and abs(reference(a, b, c)) <= LIMIT else FALLBACK
+    try:
+        out = engine(Value(a), Value(b), c).data
+    except (ArithmeticError, ValueError):
+        return FALLBACK
+    return op if abs(out) <= LIMIT else FALLBACK
+
+
 @st.composite
-def programs(draw: st.DrawFn) -> Program:
+def programs(draw: st.DrawFn, *, margins: bool = True, min_ops: int = 3, max_ops: int = 25) -> Program:
+    """A random straight-line program over 1-4 inputs: every op, shared subgraphs, constants on
+    either side; the root adds up every node nothing else used, so every node lies below it.
+
+    Each op is chosen on the program's own inputs (`choose_op`): with margins=False an op may sit
+    at the edge of its domain, so the same program on other inputs can fail there (a test that
+    needs failures: the compiler must fail as the engine does).
+    """
     inputs = tuple(draw(st.lists(st.floats(-2, 2), min_size=1, max_size=4)))
     number = st.floats(0.25, 3) | st.floats(-3, -0.25)
     raw = draw(
         st.lists(
             st.tuples(st.sampled_from(sorted(OPS)), st.integers(0, 63), st.integers(0, 63), number),
-            min_size=3,
-            max_size=25,
+            min_size=min_ops,
+            max_size=max_ops,
         )
     )
     values = list(inputs)
@@ -160,12 +184,9 @@ def programs(draw: st.DrawFn) -> Program:
         n = len(values)
         # operands anywhere among the earlier nodes, recent ones a little more often
         i, j = n - 1 - (i % n), n - 1 - (j % n)
-        reference, _, defined = OPS[op]
-        if not defined(values[i], values[j], c) or abs(reference(values[i], values[j], c)) > LIMIT:
-            op = FALLBACK
+        op = choose_op(op, values[i], values[j], c, margins=margins)
         code.append(Instr(op, i, j, c))
-        values.append(OPS[op][0](values[i], values[j], c))
-    # the root adds up every node nothing else used, so every node lies below it
+        values.append(OPS[op][1](Value(values[i]), Value(values[j]), c).data)  # the engine's float
     used = {ins.i for ins in code} | {ins.j for ins in code if ins.op in BINARY}
     unused = [k for k in range(len(values) - 1) if k not in used]
     for k in unused:

@@ -627,8 +627,8 @@ def test_javascript_words_as_names_through_the_cli(
         except ValueError:
             continue
         accepted.append(word)
-    issue = ["package", "private", "protected", "public", "interface", "implements", "constructor"]
-    assert {*issue, "toString", "valueOf", "hasOwnProperty", "isPrototypeOf"} <= set(accepted)
+    strict = ["package", "private", "protected", "public", "interface", "implements", "constructor"]
+    assert {*strict, "toString", "valueOf", "hasOwnProperty", "isPrototypeOf"} <= set(accepted)
     pairs = [accepted[k : k + 2] for k in range(0, len(accepted), 2)]
     text = "tanh(0.1*(" + " + ".join("*".join(pair) for pair in pairs) + "))"
     start = {w: 0.5 + 0.01 * k for k, w in enumerate(accepted)}
@@ -637,7 +637,7 @@ def test_javascript_words_as_names_through_the_cli(
     assert main(["html", "--expr", text, *sets, "--renderer", "embedded", "-o", str(target)]) == 0
     view = open_page(target)
     _all_names_work(view, lambda values: parse_expression(text, {**start, **values}).root, accepted)
-    # the issue's case, whole
+    # one word strict-mode JavaScript reserves, alone in a small expression: the whole page works
     small = tmp_path / "package.html"
     args = ["--expr", "tanh(package*b + 1)", "--set", "package=2", "--set", "b=-3", "-o", str(small)]
     assert main(["html", *args, "--renderer", "embedded"]) == 0

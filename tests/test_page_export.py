@@ -105,7 +105,7 @@ def test_generated_math_is_the_rule_tables_rendering() -> None:
 def test_the_file_is_self_contained_and_small(tmp_path: Path) -> None:
     page = worked_example_page()
     text = page.html
-    assert len(page) < 2_000_000  # bytes: the issue's limit for the worked example
+    assert len(page) < 2_000_000  # bytes: the worked example's budget, a page that opens at once
     assert "Content-Security-Policy" in text and "default-src 'none'" in text
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", text)  # nothing fetched
     assert "@import" not in text and "url(" not in text.replace("url(#", "")

@@ -188,3 +188,10 @@ def test_a_pickled_rule_comes_back_equal_and_a_registered_one_as_itself() -> Non
     assert pickle.loads(pickle.dumps(own)) == own
     assert pickle.loads(pickle.dumps(rules.TANH)) is rules.TANH
     assert pickle.loads(pickle.dumps(rules.power(3.0))) is rules.power(3.0)
+
+
+def test_a_leaf_kind_reads_like_a_rule_to_the_backward_loop_and_has_no_local_derivatives() -> None:
+    leaf = Value(2.0)
+    assert leaf._op.fixed is None
+    with pytest.raises(TypeError, match=r"a leaf \(input\) has no inputs, so no local derivatives"):
+        leaf._op.backward_local(2.0)

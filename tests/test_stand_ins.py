@@ -17,7 +17,8 @@ EXPR = "tanh(t2*abcdefghij + abcdefghij*abcdefghij)"
 SETS = ["--set", "t2=1", "--set", "abcdefghij=0.5"]
 
 
-def the_issues_graph() -> tuple[Value, Value, Value]:
+def graph_with_a_label_like_a_stand_in() -> tuple[Value, Value, Value]:
+    """tanh(t2·a + a·a) with a leaf labelled t2, the name a stand-in for the first op would take."""
     t2, a = Value(1.0, "t2"), Value(0.5, "abcdefghij")
     return (t2 * a + a * a).tanh(), t2, a
 
@@ -76,19 +77,19 @@ def _below(root: Value) -> list[Value]:
 
 
 def test_text_graph_api_shows_the_users_value() -> None:
-    root, _, _ = the_issues_graph()
+    root, _, _ = graph_with_a_label_like_a_stand_in()
     root.backward()
     shown = str(text_graph(root))
     assert re.search(r"t2 = 1 ", shown) and not re.search(r"t2 = 0\.25", shown)
 
 
 def test_compiled_code_keeps_the_users_t2_and_the_engines_numbers() -> None:
-    root, t2, a = the_issues_graph()
+    root, t2, a = graph_with_a_label_like_a_stand_in()
     f = compile_graph(root)
     assert "    t2=1.0," in f.source  # the user's t2 is an argument ...
     assert re.search(r"^\s*t3 = abcdefghij \* abcdefghij ", f.source, re.M)  # ... the stand-in is t3
     assert not re.search(r"^\s*t2 = ", f.source, re.M)  # nothing assigns the user's t2
     value = f()
-    twin, twin_t2, twin_a = the_issues_graph()
+    twin, twin_t2, twin_a = graph_with_a_label_like_a_stand_in()
     twin.backward()
     assert (value, t2.grad, a.grad) == (twin.data, twin_t2.grad, twin_a.grad)

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from micrograd_like import MLP, Value
-from micrograd_like.post.diagnose import judge_step, saturated, train
+from micrograd_like.post.diagnose import judge_step, judged_steps, saturated
 from micrograd_like.post.example import WorkedExample, build
 from micrograd_like.post.stepper import backward_pages
 from micrograd_like.post.walkthrough import summary, walkthrough, wrap
@@ -118,14 +118,14 @@ def test_a_small_step_goes_downhill_a_big_one_overshoots() -> None:
 
 
 def test_train_is_repeated_steps() -> None:
-    rows = list(train(build({"lr": 0.3}), 3))
+    rows = list(judged_steps(build({"lr": 0.3}), 3))
     assert [row.index for row in rows] == [0, 1, 2, 3] and rows[0].report is None
     ex = build({"lr": 0.3})
     for row in rows[1:]:
         ex = ex.after_update()
         assert row.example.loss.data == ex.loss.data
     with pytest.raises(ValueError, match="whole number >= 0"):
-        list(train(build(), -1))
+        list(judged_steps(build(), -1))
 
 
 # --- the stepper's pages and wrapping ------------------------------------------------------------

@@ -4,7 +4,7 @@
     python tools/generate_operators.py --check   # exit 1 if the file is not what the rules give
 
 Each method is one rule of `micrograd_like/core/rules.py` made concrete: its domain checks, its forward
-formula and the overflow check (the lines `rules.forward_lines` gives, the same lines `Rule.forward`
+formula and the overflow check (the lines `rules.computing_lines` gives, the same lines `Rule.forward`
 runs), then the new node recording its parents and its rule. Its docstring is the rule's forward
 formula and local derivatives. Written out as a real module, they are what `inspect.getsource`,
 pdb, tracebacks, coverage and editors show.
@@ -182,7 +182,7 @@ def node_lines(m: Method, first: str, second: str) -> list[str]:
 
 
 def body(m: Method) -> list[str]:
-    forward = rules.forward_lines(m.rule, rule_name=m.rule_name)
+    forward = rules.computing_lines(m.rule, rule_name=m.rule_name)
     if not m.operand:
         return ["a = self.data", *forward, *node_lines(m, "self", "None")]
     other = m.operand

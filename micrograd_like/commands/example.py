@@ -15,11 +15,11 @@ import json
 import sys
 from typing import Any
 
-from ..post.diagnose import train
+from ..post.diagnose import judged_steps
 from ..post.example import WorkedExample, build, parse_assignments
 from ..post.stepper import backward_pages, forward_pages, page_through
 from ..post.walkthrough import Section, summary, walkthrough, wrap
-from ..show.explain import fmt
+from ..util.numbers import format_number
 from . import UsageError
 
 WIDTH = 80  # printed text wraps between terms at 80 columns, so no number breaks mid-digit
@@ -143,11 +143,11 @@ def _train(ex: WorkedExample, steps: int, digits: int | None, as_json: bool) -> 
     """N steps of gradient descent: L and ŷ after each, with what went wrong when something did."""
 
     def f(x: float) -> str:
-        return fmt(x, digits)
+        return format_number(x, digits)
 
     rows = []
     last = None
-    for row in train(ex, steps):
+    for row in judged_steps(ex, steps):
         notes = row.report.warnings(f) if row.report else []
         rows.append((row.index, row.example.loss.data, row.example.output.data, notes))
         last = row

@@ -49,8 +49,9 @@ def run(args: argparse.Namespace) -> int:
     """Print the explanation(s); bad input is a UsageError."""
     from ..core.expr import names_in, normal_name
     from ..post.walkthrough import wrap
-    from ..show.explain import explain, fmt
+    from ..show.explain import explain
     from ..show.lookup import find_node
+    from ..util.numbers import format_number
 
     if args.digits is not None and not 1 <= args.digits <= 17:
         raise UsageError(f"--digits must be between 1 and 17, got {args.digits}")
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as error:
             raise UsageError(str(error)) from None
         same = "the same float" if explanation.total == node.grad else "equal up to rounding: another order"
-        grad = fmt(node.grad, args.digits)
+        grad = format_number(node.grad, args.digits)
         check = f"backward() stored {explanation.param_name}.grad = {grad} ({same})"
         texts.append(wrap(f"{explanation}\n{check}", WIDTH))
     print("\n\n".join(texts))

@@ -31,7 +31,7 @@ from typing import Any
 
 from ..core import mathexpr
 from ..core.engine import Value
-from ..core.names import Names, expression_of, fresh, graph_names, number_literal, wrap
+from ..core.names import Names, expression_of, fresh, graph_names, number_literal, parenthesised
 from ..core.order import parents_first, reading_order
 from ..core.rules import RULES, Rule, power
 
@@ -246,7 +246,7 @@ def backward_lines(
     lines: list[tuple[str, str]] = []
     text, grad = plan.names.text, plan.grad
     started = set(accumulate) | set(preset)
-    wrapped = lru_cache(maxsize=None)(wrap)  # each name parenthesised once, not once per edge
+    wrapped = lru_cache(maxsize=None)(parenthesised)  # each name parenthesised once, not once per edge
     for root, (seed, comment) in seeds.items():
         op = "+=" if root in started else "="
         lines.append((f"{grad[root]} {op} {seed}", comment))

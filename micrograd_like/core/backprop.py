@@ -1,10 +1,17 @@
-"""Reverse-mode backpropagation: a topological order and the one chain-rule loop.
+"""Reverse-mode backpropagation: the chain rule, once per edge, over a topological order.
 
 `backward_steps(root)` and `backward(root)` run the same loop, `_chain_rule`, in the nodes'
 `.grad` slots; the steps version runs it one node at a time and yields each node's step as it
 happens, with the gradients filled in so far. `gradients(root, inputs)` runs the same loop
 (`_chain_rule_aside`) with the gradients in a dict of its own: the same floats, no `.grad`
 written. The order comes from `order.search`, which keeps its visited nodes in a set of its own.
+
+The chain rule is written out in three loops in Python, each for a reason of its own, and tests
+hold them to the same floats: `_chain_rule` (the `.grad` slots: `backward`, `backward_steps`),
+`_chain_rule_aside` (a dict of its own, so `gradients` and `grad` never touch `.grad` and threads
+never meet) and `higher._graph_pass` (engine ops instead of floats, so `grad(create_graph=True)`
+gives a graph to differentiate again). The compiler writes it as straight-line code
+(`codegen.backward_lines`) and the page as JavaScript (assets/js/compute.js).
 
     >>> from micrograd_like import Value
     >>> x = Value(3.0, "x")
@@ -31,7 +38,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from .names import dname, node_names, wrap
+from .names import dname, node_names, parenthesised
 from .order import ZERO, parents_first, put_back, search
 
 # the orders live in order.py; these names stay importable from here, where they were first
@@ -108,7 +115,7 @@ class BackwardStep:
             parent = self.names[e.parent]
             lines.append(
                 f"  {parent}: local {e.local:.6g} · upstream {self.upstream:.6g}"
-                f" = {e.contribution:.6g}, {wrap(parent)}.grad now {e.parent_grad:.6g}{e.so_far()}"
+                f" = {e.contribution:.6g}, {parenthesised(parent)}.grad now {e.parent_grad:.6g}{e.so_far()}"
             )
         return "\n".join(lines)
 
@@ -125,7 +132,8 @@ def _chain_rule(order: Iterable[Value]) -> None:
     """The chain rule, once per edge, nodes in backward order: parent.grad += local · upstream.
 
     `backward()` runs it over the whole order in one go, `backward_steps` one node at a time,
-    watching. `_chain_rule_aside` is the same loop with the gradients kept in a dict.
+    watching. `_chain_rule_aside` is the same loop with the gradients kept in a dict, and
+    `higher._graph_pass` the same rule with engine ops (the module's docstring says why three).
     """
     for node in order:
         a = node._a
@@ -133,13 +141,13 @@ def _chain_rule(order: Iterable[Value]) -> None:
             continue
         upstream = node.grad  # complete: every node that uses this one came earlier
         rule = node._op
-        fixed = rule.fixed  # type: ignore[union-attr]
+        fixed = rule.fixed
         b = node._b
         if b is None:
-            local_a = rule.d(node.data, a.data) if fixed is None else fixed[0]  # type: ignore[union-attr]
+            local_a = rule.backward_local(node.data, a.data) if fixed is None else fixed[0]
             a.grad += local_a * upstream  # (one parent)
             continue
-        local_a, local_b = rule.d(node.data, a.data, b.data) if fixed is None else fixed  # type: ignore[union-attr]
+        local_a, local_b = rule.backward_local(node.data, a.data, b.data) if fixed is None else fixed
         a.grad += local_a * upstream  # (first of two parents)
         b.grad += local_b * upstream  # (second parent)
 
@@ -169,12 +177,12 @@ def _chain_rule_aside(order: list[Value], wanted: set[Value]) -> tuple[dict[Valu
         if node in wanted:
             found[node] = upstream
         rule = node._op
-        fixed = rule.fixed  # type: ignore[union-attr]
+        fixed = rule.fixed
         b = node._b
         if b is None:
-            local_a = rule.d(node.data, a.data) if fixed is None else fixed[0]  # type: ignore[union-attr]
+            local_a = rule.backward_local(node.data, a.data) if fixed is None else fixed[0]
         else:
-            local_a, local_b = rule.d(node.data, a.data, b.data) if fixed is None else fixed  # type: ignore[union-attr]
+            local_a, local_b = rule.backward_local(node.data, a.data, b.data) if fixed is None else fixed
         contribution = local_a * upstream  # (first parent)
         if a._a is None:
             to_leaves += contribution
@@ -208,8 +216,8 @@ def _unchanged(node: Value, left: dict[Value, float], names: dict[Value, str]) -
     now, then = node.grad, left[node]
     if now != then and (now == now or then == then):
         raise StaleStepsError(
-            f"the gradients changed since these steps began ({wrap(names[node])}.grad is {now!r}, these "
-            f"steps left {then!r}: another backward pass or a write to .grad since): "
+            f"the gradients changed since these steps began ({parenthesised(names[node])}.grad is {now!r}, "
+            f"these steps left {then!r}: another backward pass or a write to .grad since): "
             "call backward_steps(root) again"
         )
 

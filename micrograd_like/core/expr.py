@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from ..util.messages import clip, some
+from ..util.numbers import parse_name_values
 from .engine import Value
 from .rules import RULES
 
@@ -100,24 +101,13 @@ def parse_values(items: Iterable[str]) -> dict[str, float]:
     and a value that is not a finite number. Names are normalised as the parser reads them
     (`normal_name`): `𝐚=2` gives a value to the `𝐚` (that is, `a`) of an expression.
     """
-    values: dict[str, float] = {}
-    for item in items:
-        name, sep, text = item.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise ExpressionError(f"{clip(item)} is not NAME=VALUE (e.g. a=2)")
-        if not name.isidentifier():
-            raise ExpressionError(
-                f"{clip(item)}: {clip(name)} is not a name (letters, digits and _, e.g. a or x1)"
-            )
-        try:
-            number = float(text)
-        except ValueError:
-            raise ExpressionError(f"{clip(item)}: {clip(text.strip())} is not a number") from None
-        if not math.isfinite(number):
-            raise ExpressionError(f"{clip(item)}: {some([name])} must be a finite number, got {number!r}")
-        values[normal_name(name)] = number
-    return values
+    return parse_name_values(items, _value_name, hint="e.g. a=2", error=ExpressionError)
+
+
+def _value_name(name: str) -> str:
+    if not name.isidentifier():
+        raise ExpressionError(f"{clip(name)} is not a name (letters, digits and _, e.g. a or x1)")
+    return normal_name(name)
 
 
 def parse_expression(
@@ -221,7 +211,7 @@ def _check(node: ast.AST, text: str) -> None:
             if len(sub.args) != 1 or sub.keywords:
                 raise ExpressionError(f"{_quote(text)}: {name}() takes exactly one argument")
             continue
-        what = ast.unparse(sub) if hasattr(ast, "unparse") else type(sub).__name__
+        what = ast.unparse(sub)
         raise ExpressionError(f"{_quote(text)}: {clip(what)} is not allowed; allowed: {allowed()}")
 
 

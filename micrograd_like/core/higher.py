@@ -151,7 +151,8 @@ def _leading_to(order: list[Value], wanted: list[Value]) -> set[Value]:
 
 
 def _graph_pass(order: list[Value], needed: set[Value]) -> dict[Value, Adjoint]:
-    """The same pass with engine ops: every local derivative and product becomes a node."""
+    """`backprop._chain_rule` with engine ops: every local derivative and product becomes a node,
+    so the result is a graph that can be differentiated again (a loop of its own for that reason)."""
     root = order[0]
     adjoint: dict[Value, Adjoint] = {root: 1.0}  # d(root)/d(root): a plain 1 until it multiplies something
     node = root

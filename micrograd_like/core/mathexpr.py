@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 # Function name -> (Python, JavaScript). `math` is the only module generated Python needs.
 FUNCTIONS: dict[str, tuple[str, str]] = {
@@ -69,7 +69,7 @@ class If:
     orelse: Expr
 
 
-Expr = Union[Num, Name, Neg, Bin, Call, If]  # noqa: UP007 (a runtime alias: `|` on these classes is 3.10+)
+Expr = Num | Name | Neg | Bin | Call | If
 
 
 def parse(text: str, names: frozenset[str] = frozenset({"a", "b", "out"})) -> Expr:

@@ -103,10 +103,11 @@ def graph_names(order: Iterable[Value]) -> Names:
 
 def dname(top: str, bottom: str) -> str:
     """The derivative's name: dtop/dbottom, with parentheses around names that are expressions."""
-    return f"d{wrap(top)}/d{wrap(bottom)}"
+    return f"d{parenthesised(top)}/d{parenthesised(bottom)}"
 
 
-def wrap(name: str) -> str:
+def parenthesised(name: str) -> str:
+    """`name` in parentheses unless it is one word or already one parenthesised group: `(a*b)`."""
     simple = all(ch.isalnum() or ch in "[]_.#" for ch in name)
     return name if simple or _is_wrapped(name) else f"({name})"
 

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NoReturn
 
 from . import mathexpr
 from .mathexpr import Expr
@@ -55,8 +55,9 @@ class Rule:
     Built from text; everything else is derived: `forward(*inputs)` (checked: raises the op's own
     clear errors), `local(out, *inputs)` (one float per input), `formulas` (one text per input),
     and renderings for generated code. Two rules are equal (and hash alike) when they are built from
-    the same description, i.e. compute the same thing; a registered rule unpickles as the
-    registry's own object.
+    the same description (name, symbol, formulas, checks, messages): rules that compute the same
+    thing from different text are not equal. A registered rule unpickles as the registry's own
+    object.
     """
 
     __slots__ = (
@@ -76,7 +77,7 @@ class Rule:
         "overflow",
         "param",
         "symbol",
-        "d",
+        "backward_local",
         "fixed",
     )
 
@@ -94,7 +95,7 @@ class Rule:
     local_exprs: tuple[Expr, ...]
     forward: Callable[..., float]
     local: Callable[..., tuple[float, ...]]
-    d: Callable[..., Any]
+    backward_local: Callable[..., Any]  # `local` as the backward loops take it: a float, or a pair
     fixed: tuple[float, ...] | None  # the local derivatives when no input changes them (add, sub, neg)
     formulas: tuple[str, ...]
     _key: tuple[Any, ...]  # the description everything else is derived from: what equality compares
@@ -140,7 +141,7 @@ class Rule:
         arguments = ", ".join(("out", *inputs))
         set_(self, "local", _compile(f"lambda {arguments}: ({locals_},)", self))
         # the backward loop's form: one float for a one-input op, a pair for a two-input op
-        set_(self, "d", _compile(f"lambda {arguments}: ({locals_})", self))
+        set_(self, "backward_local", _compile(f"lambda {arguments}: ({locals_})", self))
         constant = not any(mathexpr.names_in(e) for e in self.local_exprs)
         set_(self, "fixed", self.local(0.0, *(0.0 for _ in inputs)) if constant else None)
 
@@ -245,7 +246,7 @@ def fail_not_finite(rule: Rule, inputs: tuple[float, ...], out: float) -> Overfl
     return OverflowError(rule.overflow.format(out=repr(out), **_reprs(inputs)))
 
 
-def forward_lines(rule: Rule, result: str = "data", *, rule_name: str = "_RULE", **names: str) -> list[str]:
+def computing_lines(rule: Rule, result: str = "data", *, rule_name: str = "_RULE", **names: str) -> list[str]:
     """Python lines that compute the checked forward value into `result`.
 
     The inputs are read from the variables `names` gives (default `a`, `b`) and the rule itself
@@ -272,12 +273,12 @@ def forward_lines(rule: Rule, result: str = "data", *, rule_name: str = "_RULE",
 
 
 def forward_function(rule: Rule) -> str:
-    body = "\n".join("    " + line for line in [*forward_lines(rule), "return data"])
+    body = "\n".join("    " + line for line in [*computing_lines(rule), "return data"])
     return f"def forward({', '.join(rule.inputs)}):\n{body}"
 
 
 def namespace(rule: Rule) -> dict[str, Any]:
-    """What code made by `forward_lines` and the local renderings needs to run."""
+    """What code made by `computing_lines` and the local renderings needs to run."""
     return {"math": math, "_RULE": rule, "_inf": math.inf, "_fail_not_finite": fail_not_finite}
 
 
@@ -294,6 +295,15 @@ class LeafKind:
     """Marks a node no op produced: something the user made, a wrapped number, or a model weight."""
 
     name: str  # "input", "constant" or "parameter"
+
+    # What the backward loops read from a node's op (`_op`), so that a Rule or a LeafKind types
+    # alike there; the loops skip a leaf before reading either: a leaf has no local derivatives.
+    @property
+    def fixed(self) -> None:
+        return None
+
+    def backward_local(self, *values: float) -> NoReturn:
+        raise TypeError(f"a leaf ({self.name}) has no inputs, so no local derivatives")
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_leaf_kind, (self.name,))

@@ -22,19 +22,19 @@ node, no bias node without a bias), then z = activation(s) once; for "linear", z
 
 from __future__ import annotations
 
-import errno
-import json
 import math
 import os
 import random
-import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..core.engine import Value
 from ..util import checks
-from ..util.files import write_text
+from . import model_file
+from .model_file import FILE_FORMAT as FILE_FORMAT  # importable from nn as before the move
+from .model_file import FILE_VERSION as FILE_VERSION
+from .model_file import ModelFileError
 
 Activation = Callable[[Value], Value]
 
@@ -45,13 +45,6 @@ ACTIVATIONS: dict[str, Activation | None] = {
     "sigmoid": Value.sigmoid,
     "linear": None,
 }
-
-FILE_FORMAT = "micrograd_like.MLP"
-FILE_VERSION = 1
-
-
-class ModelFileError(ValueError):
-    """A model file that cannot be loaded: the message names the file and the problem."""
 
 
 def _activation(name: object, what: str = "activation") -> Activation | None:
@@ -379,29 +372,13 @@ class MLP(Module):
         out = f", output_activation={self.output_activation!r}" if self.output_activation else ""
         return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r}{out}, bias={self.bias})"
 
-    # --- files ----------------------------------------------------------------------------------
+    # --- files (the format: model_file) ----------------------------------------------------------
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the architecture and weights as JSON, atomically (a crash never leaves half a file).
-
-        `files.write_text` writes it: a temporary file in the same folder, flushed to disk, then
-        one rename over `path`; the file keeps the permissions it had (a new one gets the usual
-        0o666 less the umask). A weight that is inf or NaN is refused: JSON cannot hold it. So is
-        a path that is not a regular file (a pipe, a device): a model file is a file.
-        """
-        path = Path(path)
-        state = self.state_dict()
-        for name, weight in state.items():
-            if not math.isfinite(weight):
-                raise ValueError(
-                    f"cannot save {path}: weight {name!r} is {weight!r}, and a model file holds finite "
-                    "numbers only; load or train good weights first"
-                )
-        doc = {"format": FILE_FORMAT, "version": FILE_VERSION, "architecture": self.architecture()}
-        doc["state_dict"] = state
-        text = json.dumps(doc, indent=2, allow_nan=False) + "\n"
-        _refuse_special(path)
-        write_text(path, text)
+        """Write the architecture and weights as JSON, atomically (`model_file.write`): a crash
+        never leaves half a file; a weight that is inf or NaN, or a path that is not a regular
+        file, is refused."""
+        model_file.write(Path(path), self.architecture(), self.state_dict())
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> MLP:
@@ -412,64 +389,15 @@ class MLP(Module):
         network), and every weight a finite number. A missing file is a FileNotFoundError.
         """
         path = Path(path)
-        doc = _read_document(path)
+        arch, state = model_file.read(path)
         try:
-            arch, state = _check_document(doc)
+            checked = _architecture(**arch)
+            weights = _check_state(checked, state)
         except (TypeError, ValueError) as error:
             raise ModelFileError(f"{path}: {error}") from None
-        model = cls(**arch)
-        model.load_state_dict(state)
+        model = cls(**checked)
+        model.load_state_dict(weights)
         return model
-
-
-def _refuse_special(path: Path) -> None:
-    """Only a regular file (or none) may be saved to: the writer would write into a pipe or a
-    device (/dev/null), which `load` could never read back."""
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return  # no such file yet; the writer says what else is wrong
-    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-        raise OSError(errno.EINVAL, "not a regular file (a model goes to a file load can read)", str(path))
-
-
-def _read_document(path: Path) -> object:
-    """The JSON in `path`, or a ModelFileError (FileNotFoundError if there is no file)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise FileNotFoundError(errno.ENOENT, f"no model file {str(path)!r} (it does not exist)") from None
-    except IsADirectoryError:
-        raise ModelFileError(f"{path}: is a directory, not a model file") from None
-    except OSError as error:
-        raise ModelFileError(f"{path}: cannot read it: {error.strerror or error}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ModelFileError(f"{path}: not a text file ({error.reason})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ModelFileError(f"{path}: not valid JSON (truncated or corrupt?): {error}") from None
-    except (ValueError, RecursionError) as error:  # a number of > 4300 digits; nesting too deep
-        raise ModelFileError(f"{path}: not valid JSON for a model file: {error}") from None
-
-
-def _check_document(doc: object) -> tuple[dict[str, Any], dict[str, float]]:
-    """(architecture, state dict of floats) from a parsed model file; ValueError/TypeError if wrong."""
-    if not isinstance(doc, dict) or doc.get("format") != FILE_FORMAT:
-        raise ValueError(f"not a micrograd_like model file (no format {FILE_FORMAT!r})")
-    version = doc.get("version")
-    if type(version) is not int or version != FILE_VERSION:
-        raise ValueError(f"unsupported model file version {checks.show(version)}")
-    arch, state = doc.get("architecture"), doc.get("state_dict")
-    if not isinstance(arch, dict) or not isinstance(state, dict):
-        raise ValueError("'architecture' and 'state_dict' must both be JSON objects")
-    known = {"nin", "nouts", "activation", "output_activation", "bias"}
-    if set(arch) != known:
-        raise ValueError(f"architecture must have exactly {sorted(known)}, got {sorted(arch)}")
-    checked = _architecture(**arch)
-    return checked, _check_state(checked, state)
 
 
 def _check_state(arch: dict[str, Any], state: dict[str, object]) -> dict[str, float]:

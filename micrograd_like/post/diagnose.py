@@ -4,7 +4,7 @@ A step that lowers the loss is not always a good step. `judge_step(before, after
 `WorkedExample`s (one step apart) and says what a teacher would: the loss went up (the step
 overshot); ŷ jumped past the target (the step passed the minimum); a tanh or sigmoid unit
 saturated (|s| so large that its slope dz/ds is almost 0, so gradients through it vanish); the
-gradients vanished altogether (further steps cannot move). `train(ex, n)` runs n steps and judges
+gradients vanished altogether (further steps cannot move). `judged_steps(ex, n)` runs n steps and judges
 each, for `micrograd-like example --train N`.
 
     >>> from micrograd_like.example import build
@@ -155,14 +155,14 @@ def judge_step(before: WorkedExample, after: WorkedExample) -> StepReport:
 
 @dataclass(frozen=True)
 class TrainStep:
-    """One row of `train`: the example after `index` steps, and how the step that led here went."""
+    """One row of `judged_steps`: the example after `index` steps, and how the step that led here went."""
 
     index: int
     example: WorkedExample
     report: StepReport | None  # None for step 0, the starting point
 
 
-def train(ex: WorkedExample, steps: int) -> Iterator[TrainStep]:
+def judged_steps(ex: WorkedExample, steps: int) -> Iterator[TrainStep]:
     """Step 0 (ex itself), then `steps` steps of gradient descent, each judged by `judge_step`.
 
     Stops early (with a ValueError from `after_update`) if the numbers leave float range.

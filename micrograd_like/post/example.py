@@ -55,6 +55,7 @@ from ..core.story import ForwardStep, forward_steps
 from ..learn.losses import squared_error
 from ..learn.modules import MLP
 from ..show.explain import Explanation, explain
+from ..util.numbers import parse_name_values
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "w[1]11": 0.25,
@@ -123,22 +124,14 @@ def parse_assignments(items: Sequence[str], *, bias: bool = False) -> dict[str, 
     >>> parse_assignments(["w[2]12=0.3", "lr = 0.5"])
     {'w[2]12': 0.3, 'lr': 0.5}
     """
-    values: dict[str, float] = {}
-    for item in items:
-        name, sep, text = item.partition("=")
-        name = name.strip()
-        if not sep:
-            raise ValueError(f"{item!r} is not NAME=VALUE; valid names: {_valid_names(bias)}")
+
+    def known(name: str) -> str:
         if name not in defaults(bias):
-            raise _unknown(name, bias, f" in {item!r}")
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValueError(
-                f"{item!r}: {text.strip()!r} is not a number (NAME=VALUE, NAME one of {_valid_names(bias)})"
-            ) from None
-        values.update(check_values({name: number}, bias=bias))
-    return values
+            raise _unknown(name, bias)
+        return name
+
+    values = parse_name_values(items, known, hint=f"valid names: {_valid_names(bias)}")
+    return check_values(values, bias=bias)
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ from ..core.engine import Value
 from ..core.names import dname, expression_of
 from ..core.rules import Rule
 from ..core.story import ForwardStep, Tally, forward_steps, tallied
-from ..show.explain import fmt
+from ..util.numbers import format_number
 from .walkthrough import wrap
 
 KEYS = "Enter/n: next, b: back, q: quit"
@@ -58,15 +58,15 @@ def forward_pages(source: Value | Iterable[ForwardStep], *, digits: int | None =
     pages = []
     known: list[str] = []
     for step in steps:
-        inputs = [f"{step.names[n]} = {fmt(n.data, digits)}" for n in step.reads if n.is_leaf]
+        inputs = [f"{step.names[n]} = {format_number(n.data, digits)}" for n in step.reads if n.is_leaf]
         lines = [
             f"forward step {step.index + 1}/{step.count}: {step.name} = {step.formula}",
             f"  = {step.numbers}",
-            f"  = {fmt(step.value, digits)}",
+            f"  = {format_number(step.value, digits)}",
         ]
         if inputs:
             lines.append("  given: " + ", ".join(inputs))
-        known.append(f"{step.name} = {fmt(step.value, digits)}")
+        known.append(f"{step.name} = {format_number(step.value, digits)}")
         lines.append("  computed so far: " + ", ".join(known))
         pages.append("\n".join(lines))
     return pages
@@ -92,7 +92,7 @@ def backward_pages(
 
 def _page(step: BackwardStep, count: int, digits: int | None, tally: Tally, width: int | None) -> str:
     def f(x: float) -> str:
-        return fmt(x, digits)
+        return format_number(x, digits)
 
     names = step.names
     node, root = step.node, step.root

@@ -34,7 +34,8 @@ from typing import Any
 from ..core.engine import Value
 from ..core.names import graph_names
 from ..core.rules import RULES
-from ..show.explain import Factor, dname, explain, fmt
+from ..show.explain import Factor, dname, explain
+from ..util.numbers import format_number
 from .diagnose import judge_step
 from .example import WorkedExample
 
@@ -97,7 +98,7 @@ class _Text:
 
     def f(self, x: float) -> str:
         """A number as printed."""
-        return fmt(x, self.digits)
+        return format_number(x, self.digits)
 
     def estimate(self, x: float) -> str:
         """A finite-difference estimate: 10 digits, all it can be trusted to (or --digits)."""

@@ -34,15 +34,11 @@ from dataclasses import dataclass
 from ..core.engine import Value
 from ..core.names import dname, graph_names
 from ..core.order import backward_order
+from ..util.numbers import format_number
 from .lookup import find_node
 
 MAX_PATHS = 1000  # more paths than this is a wall of text, not an explanation
 MAX_FACTORS = 10_000  # local derivatives over all paths together
-
-
-def fmt(number: float, digits: int | None = None) -> str:
-    """`repr(number)` (round-trip exact) or, given `digits`, that many significant digits."""
-    return repr(float(number)) if digits is None else f"{number:.{digits}g}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +83,7 @@ class Explanation:
 
     def __str__(self) -> str:
         def f(x: float) -> str:
-            return fmt(x, self.digits)
+            return format_number(x, self.digits)
 
         if not self.paths:
             return f"{self.name} = 0.0: no path leads from {self.root_name} to {self.param_name}"

@@ -21,18 +21,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
-from ..core import backprop
 from ..core.engine import Value
 from ..core.names import graph_names
-from ..core.order import backward_order
+from ..core.order import backward_order, reading_order
 
 MAX_LISTED = 12  # names listed in an error: enough to see the pattern, short enough to read
-
-
-def reading_order(root: Value) -> list[Value]:
-    """The nodes as a reader meets them: each op's inputs in order, each input's own inputs first
-    (`backprop.reading_order`). Pictures declare their nodes in this order, and name lists follow it."""
-    return backprop.reading_order([root])
 
 
 def find_nodes(root: Value, key: Value | str, *, what: str = "") -> list[Value]:
@@ -51,7 +44,7 @@ def find_nodes(root: Value, key: Value | str, *, what: str = "") -> list[Value]:
         return [key]
     if not isinstance(key, str):
         raise TypeError(f"{prefix}name a node by its label (a str) or pass the Value, got {key!r}")
-    reading = reading_order(root)  # as written: x1 before x2, a before b in a·b
+    reading = reading_order([root])  # as written: x1 before x2, a before b in a·b
     found = [node for node in reading if node.label == key]
     if found:
         return found

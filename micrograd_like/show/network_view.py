@@ -41,7 +41,8 @@ from ..core.engine import Value
 from ..core.names import dname
 from ..core.order import backward_order
 from ..learn.modules import MLP, Neuron
-from .viz import Drawing, escape_label, format_number
+from ..util.numbers import format_number
+from .viz import Drawing, escape_label
 
 POSITIVE = "#0072B2"  # Okabe–Ito blue: a weight > 0
 NEGATIVE = "#D55E00"  # Okabe–Ito vermillion (orange): a weight < 0

@@ -37,6 +37,7 @@ from typing import Literal
 from ..core.engine import Value
 from ..core.names import dname, graph_names
 from ..core.order import backward_order
+from ..util.numbers import format_number
 
 DEFAULT_MAX_NODES = 300  # the same limit as pictures: past it, text is a wall too
 _KIND = {"input": "input", "parameter": "param", "constant": "const"}
@@ -53,10 +54,6 @@ class TextGraph:
 
     def __repr__(self) -> str:
         return self.text
-
-
-def _number(x: float, digits: int | None) -> str:
-    return repr(x) if digits is None else f"{x:.{digits}g}"
 
 
 def text_graph(
@@ -106,12 +103,12 @@ def _tree(root: Value, names: dict[Value, str], digits: int | None) -> list[str]
     stack: list[tuple[Value, str, str, float | None]] = [(root, "", "", None)]
     while stack:  # depth first, first input first; iterative, so depth is no limit
         node, head, indent, local = stack.pop()
-        tail = "" if local is None else f"  local {_number(local, digits)}"
+        tail = "" if local is None else f"  local {format_number(local, digits)}"
         if node in shown:
             lines.append(f"{head}{names[node]}  (shown above){tail}")
             continue
         shown.add(node)
-        data, grad = _number(node.data, digits), _number(node.grad, digits)
+        data, grad = format_number(node.data, digits), format_number(node.grad, digits)
         lines.append(f"{head}{names[node]} = {data}  grad {grad}  {_what(node)}{tail}")
         parents = node.parents
         if not parents:
@@ -138,6 +135,8 @@ def _table(order: list[Value], names: dict[Value, str], digits: int | None) -> l
     for node in order:
         op = node.rule.symbol if node.rule is not None else _KIND[node.kind]
         inputs = ", ".join(names[p] for p in node.parents)
-        rows.append((names[node], op, _number(node.data, digits), _number(node.grad, digits), inputs))
+        rows.append(
+            (names[node], op, format_number(node.data, digits), format_number(node.grad, digits), inputs)
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]

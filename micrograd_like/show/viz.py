@@ -49,10 +49,11 @@ import graphviz
 from ..core.backprop import BackwardStep, backward_steps, use_counts
 from ..core.engine import Value
 from ..core.names import Names, dname, expression_of, graph_names
-from ..core.order import backward_order
+from ..core.order import backward_order, reading_order
 from ..core.story import Tally, tallied
 from ..util.files import write_files
-from .lookup import find_nodes, reading_order
+from ..util.numbers import format_number
+from .lookup import find_nodes
 from .render import FORMATS, Renderer, render, render_bytes, render_svg
 
 DEFAULT_MAX_NODES = 300  # beyond this a picture is unreadable, and layout takes seconds
@@ -209,11 +210,6 @@ def escape_label(text: str) -> graphviz.quoting.NoHtml:
     `&` an HTML entity, and a text in angle brackets would read as an HTML-like label."""
     escaped = visible(text).replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
     return graphviz.nohtml(escaped.replace("<", "&lt;").replace(">", "&gt;"))
-
-
-def format_number(x: float, digits: int) -> str:
-    """A number in a picture: `digits` significant digits (Python's g format)."""
-    return f"{x:.{digits}g}"
 
 
 # --- views: what each part of the picture looks like -----------------------------------------------
@@ -386,7 +382,7 @@ def _build(
             attrs["edgekey"] = key  # the template of a layout: find each edge again in dot's json
         return attrs
 
-    for node in reading_order(root):  # declared as read: dot starts from this order
+    for node in reading_order([root]):  # declared as read: dot starts from this order
         i = index[node]
         graph.node(f"n{i}", **place(f"n{i}", _value_node(node, names, view, options)))
         rule = node.rule
@@ -458,7 +454,7 @@ def _order_first_layer(
     for node in order:
         for parent in node.parents:
             uses[parent] = uses.get(parent, 0) + 1
-    reading = reading_order(order[0])
+    reading = reading_order(order[:1])
     first = [node for node in reading if node.parents and all(p.is_leaf for p in node.parents)]
     if len(first) < 2:
         return
