@@ -11,10 +11,9 @@ from .document import WalkthroughPage, walkthrough_page
 TITLE = "Gradient descent, feedforward and backpropagation, step by step: the post's worked example"
 INTRO = (
     "Two inputs x1, x2, two tanh hidden units, one tanh output ŷ = z[2], no bias; target y; loss "
-    "L = (ŷ − y)². s is a unit's linear part, z = tanh(s) its activation, [l] the layer, and w[l]jk "
-    "connects unit k of layer l−1 to unit j of layer l. Step the forward pass to L, then the backward "
-    "pass from L; edit any weight, input or the target, and take the gradient-descent step "
-    "w ← w − α·dL/dw. The chapters follow the post: gradient descent, this network, then training."
+    "L = (ŷ − y)². s is a unit's linear part, z = tanh(s), and w[l]jk connects unit k of layer l−1 "
+    "to unit j of layer l. Step the forward pass, then the backward pass; edit any number; take "
+    "the step w ← w − α·dL/dw."
 )
 NAMING_NOTE = (
     "Naming note: the post says “in the weight w[2]12 is z[1]1”. Here w[l]jk connects unit k of layer "

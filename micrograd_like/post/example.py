@@ -8,7 +8,7 @@ project's documented defaults (the post's figures are lost); override any of the
     >>> ex = build()
     >>> ex.nodes["z[2]"].data, ex.loss.data  # ŷ and L
     (0.3056574190333423, 0.4821116197434396)
-    >>> print(*ex.forward_steps(), sep="\n")  # the forward pass, one named node at a time
+    >>> print(*ex.forward_steps(), sep="\\n")  # the forward pass, one named node at a time
     s[1]1 = w[1]11·x1+w[1]12·x2 = 0.25·1+(-0.4)·1 = -0.15
     s[1]2 = w[1]21·x1+w[1]22·x2 = 0.6·1+0.1·1 = 0.7
     z[1]1 = tanh(s[1]1) = tanh(-0.15) = -0.148885
