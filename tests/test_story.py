@@ -21,7 +21,8 @@ from micrograd_like.core.story import tallied
 from micrograd_like.page.export import graph_data
 from micrograd_like.post.example import build
 from micrograd_like.post.stepper import backward_pages
-from micrograd_like.show.viz import format_number, frame_graph
+from micrograd_like.show.viz import frame_graph
+from micrograd_like.util.numbers import format_number
 
 Told = list[list[tuple[str, int, int, float, int]]]  # per step, per edge: parent, use k, of n, its sum
 # so far, the parent's position in backward order

@@ -42,7 +42,8 @@ from ..core.names import dname
 from ..core.order import backward_order
 from ..learn.modules import MLP, Neuron
 from ..util.numbers import format_number
-from .viz import Drawing, escape_label
+from .dot_text import escape_label
+from .drawing import Drawing
 
 POSITIVE = "#0072B2"  # Okabe–Ito blue: a weight > 0
 NEGATIVE = "#D55E00"  # Okabe–Ito vermillion (orange): a weight < 0
