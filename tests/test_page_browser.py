@@ -105,7 +105,7 @@ def open_page(browser: Browser) -> Iterator[Callable[[Path], Opened]]:
         )
         page.on("pageerror", lambda error: view.errors.append(str(error)))
         page.goto(url)
-        page.wait_for_function("window.walkthrough !== undefined")
+        page.wait_for_function("() => window.walkthrough !== undefined")
         opened.append(view)
         return view
 

@@ -203,7 +203,7 @@ def test_opens_on_the_chapter_the_hash_names(browser: Any, pages: dict[str, Path
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(pages["worked"].resolve().as_uri() + "#chapter=descent")
-    page.wait_for_function("window.walkthrough !== undefined")
+    page.wait_for_function("() => window.walkthrough !== undefined")
     assert page.evaluate("walkthrough.chapters.current()") == "descent"
     assert page.is_visible("#mg-l-map") and not page.is_visible("#mg-next")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll on a phone

@@ -237,7 +237,7 @@ def test_the_address_holds_the_state_and_restore_brings_back_the_defaults(
     assert "step=5" in hash_ and "lr=0.05" in hash_
     other = open_page(pages["worked"])
     other.page.goto(other.url + hash_)
-    other.page.wait_for_function("window.walkthrough !== undefined")
+    other.page.wait_for_function("() => window.walkthrough !== undefined")
     after = other.state()
     for key in ("step", "values", "grads", "lr", "selected", "loss"):
         assert after[key] == before[key], key
@@ -259,7 +259,7 @@ def test_the_address_holds_the_state_and_restore_brings_back_the_defaults(
     )
     # a hash that does not read is left out, never run
     other.page.goto(other.url + "#step=abc&v.constructor=1&v.__proto__=2&lr=-1&sel=alert(1)")
-    other.page.wait_for_function("window.walkthrough !== undefined")
+    other.page.wait_for_function("() => window.walkthrough !== undefined")
     assert other.state()["step"] == 0 and other.state()["lr"] == ex.lr and other.state()["selected"] is None
 
 
@@ -301,7 +301,7 @@ def test_first_view_at_three_screen_sizes(
     w, h = SIZES[size]
     page.set_viewport_size({"width": w, "height": h})
     page.reload()
-    page.wait_for_function("window.walkthrough !== undefined")
+    page.wait_for_function("() => window.walkthrough !== undefined")
     shoot(view, tmp_path, f"page_{size}.png")
     assert view.run("document.documentElement.scrollWidth") <= w  # no sideways scrolling
     if size == "laptop":
@@ -352,7 +352,7 @@ def test_accessibility_load_time_and_size(
     times = [view.run("walkthrough.ready")]
     while min(times) >= 300 and len(times) < 6:  # the best of a few loads: the machine may be busy
         view.page.reload()
-        view.page.wait_for_function("window.walkthrough !== undefined")
+        view.page.wait_for_function("() => window.walkthrough !== undefined")
         times.append(view.run("walkthrough.ready"))
     ready = min(times)
     size = pages["worked"].stat().st_size

@@ -132,7 +132,7 @@ def test_play_runs_until_pause_and_step_runs_one(open_page: Open, pages: dict[st
     page.click("#mg-t-step")
     assert page.evaluate("walkthrough.training.state().epoch") == 1
     page.click("#mg-t-play")
-    page.wait_for_function("walkthrough.training.state().epoch > 20")
+    page.wait_for_function("() => walkthrough.training.state().epoch > 20")
     assert page.evaluate("walkthrough.training.state().playing") is True
     assert page.is_disabled("#mg-t-step") and page.is_disabled("#mg-t-play")
     page.click("#mg-t-pause")
@@ -166,7 +166,7 @@ def test_a_diverging_run_says_so_and_shows_no_nan(
     }
     page.evaluate("(s) => walkthrough.training.set(s)", settings | {"lr": 3.0})
     page.click("#mg-t-play")
-    page.wait_for_function("walkthrough.training.state().diverged !== ''")
+    page.wait_for_function("() => walkthrough.training.state().diverged !== ''")
     state = page.evaluate("walkthrough.training.state()")
     assert state["playing"] is False and state["epoch"] == 3  # fit: "in epoch 4"; the page keeps epoch 3
     message = page.inner_text("#mg-t-msg")
@@ -193,7 +193,7 @@ def test_settings_live_in_the_hash(open_page: Open, pages: dict[str, Path]) -> N
     again = open_page(pages["worked"])
     again.page.goto("about:blank")  # a new document: the same one would only see the hash change
     again.page.goto(url)
-    again.page.wait_for_function("window.walkthrough !== undefined")
+    again.page.wait_for_function("() => window.walkthrough !== undefined")
     assert again.page.is_visible("#mg-chapter-training")
     settings = again.page.evaluate("walkthrough.training.state().settings")
     assert settings["dataset"] == "xor" and settings["hidden"] == [4, 2]
