@@ -30,7 +30,7 @@ from ..core.engine import Value
 from ..learn.modules import MLP
 from ..show.network_view import MAX_WIDTH, MIN_WIDTH, NEGATIVE, POSITIVE, TEXT, ZERO, draw_network
 from ..show.render import Renderer, render_svg
-from .svg import SVG_NS, XLINK_NS, PictureError
+from .svg import SVG_NS, PictureError, parse_svg
 
 _G, _TITLE, _TEXT, _A = (f"{{{SVG_NS}}}{tag}" for tag in ("g", "title", "text", "a"))
 
@@ -97,12 +97,7 @@ def _unwrap_links(root: ET.Element) -> None:
 
 def mark_network(svg: str, model: MLP) -> str:
     """The rendered network with the page's hooks (see the module docstring)."""
-    ET.register_namespace("", SVG_NS)
-    ET.register_namespace("xlink", XLINK_NS)
-    try:
-        root = ET.fromstring(svg)
-    except ET.ParseError as error:
-        raise PictureError(f"the rendered network is not valid SVG: {error}") from None
+    root = parse_svg(svg, "network")
     _unwrap_links(root)
     ids = _ids(model)
     found = set()

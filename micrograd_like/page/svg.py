@@ -45,14 +45,20 @@ def _add_class(element: ET.Element, name: str) -> None:
         element.set("class", " ".join([*classes, name]))
 
 
-def mark_up(svg: str, order: Sequence[Value]) -> str:
-    """The SVG text with the page's hooks added (see the module docstring), as one `<svg>` element."""
+def parse_svg(svg: str, what: str = "picture") -> ET.Element:
+    """A rendered picture as an element tree (written back with the SVG and xlink prefixes it had);
+    a PictureError naming `what` if it is not valid SVG."""
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)
     try:
-        root = ET.fromstring(svg)
+        return ET.fromstring(svg)
     except ET.ParseError as error:
-        raise PictureError(f"the rendered picture is not valid SVG: {error}") from None
+        raise PictureError(f"the rendered {what} is not valid SVG: {error}") from None
+
+
+def mark_up(svg: str, order: Sequence[Value]) -> str:
+    """The SVG text with the page's hooks added (see the module docstring), as one `<svg>` element."""
+    root = parse_svg(svg)
     parents = [node.parents for node in order]
     taken: dict[tuple[int, int], int] = {}  # (op node, parent) -> how many of its edges are marked
     found: set[int] = set()
