@@ -7,6 +7,8 @@
  *   show(name)      show it (and write it into the hash); false for an unknown name
  *   "mg-chapter"    the event on document after a chapter is shown, detail {chapter} */
 
+import { withEntries, writeAddress } from "./hashstate.js";
+
 const KEY = "chapter";
 
 /** @returns {HTMLElement[]} */
@@ -23,9 +25,7 @@ export function chapterInHash(hash) {
 /** The hash with the chapter set, every other entry kept.
  * @param {string} hash @param {string} name */
 export function hashWithChapter(hash, name) {
-  const params = new URLSearchParams(hash.replace(/^#/, ""));
-  params.set(KEY, name);
-  return "#" + params.toString();
+  return withEntries(hash, (key) => key === KEY, [[KEY, name]]);
 }
 
 let shown = "";
@@ -57,12 +57,7 @@ export function show(name, how) {
 
 /** @param {string} name */
 function writeHash(name) {
-  if (chapterInHash(location.hash) === name) return;
-  try {
-    history.replaceState(null, "", hashWithChapter(location.hash, name));
-  } catch {
-    // a page shown from srcdoc (a notebook's frame) has no URL of its own to write to
-  }
+  if (chapterInHash(location.hash) !== name) writeAddress(hashWithChapter(location.hash, name));
 }
 
 /** Wire the tabs and open the chapter the hash names (else the default). */

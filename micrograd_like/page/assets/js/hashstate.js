@@ -21,22 +21,43 @@ export function ownsKey(key) {
   return ["chapter", "step", "lr", "sel", "quiz"].includes(key) || key.startsWith("v.");
 }
 
+/** `hash` with the entries one part of the page owns replaced by `entries`, every other part's
+ * entries kept as they were: the worked example, the chapter tabs and the Training chapter each
+ * keep their own state in the one address.
+ * @param {string} hash @param {(key: string) => boolean} owns @param {Array<[string, string]>} entries */
+export function withEntries(hash, owns, entries) {
+  const params = new URLSearchParams();
+  new URLSearchParams(hash.replace(/^#/, "")).forEach((text, key) => {
+    if (!owns(key)) params.append(key, text);
+  });
+  entries.forEach(([key, text]) => params.append(key, text));
+  const text = params.toString();
+  return text ? "#" + text : "";
+}
+
+/** Show `hash` in the address bar without a new history entry (or no hash at all for "").
+ * @param {string} hash */
+export function writeAddress(hash) {
+  try {
+    window.history.replaceState(null, "", hash || location.pathname + location.search);
+  } catch {
+    // a page shown from srcdoc (a notebook's frame) has no address of its own to write to
+  }
+}
+
 /** The hash for a state: "#step=3&lr=0.05&sel=w%5B2%5D12&v.w%5B2%5D12=0.3"; the entries of `keep`
  * (the current hash) that other chapters own (the training settings, "t.*") stay as they were.
  * @param {HashState} s @param {string} [keep] */
 export function encodeHash(s, keep = "") {
-  const params = new URLSearchParams();
-  new URLSearchParams(keep.replace(/^#/, "")).forEach((text, key) => {
-    if (!ownsKey(key)) params.append(key, text);
-  });
-  if (s.chapter) params.set("chapter", s.chapter);
-  if (s.step) params.set("step", String(s.step));
-  if (s.lr !== null) params.set("lr", String(s.lr));
-  if (s.selected !== null) params.set("sel", s.selected);
-  if (s.quiz !== null) params.set("quiz", s.quiz);
-  s.values.forEach((x, name) => params.append("v." + name, String(x)));
-  const text = params.toString();
-  return text ? "#" + text : "";
+  /** @type {Array<[string, string]>} */
+  const entries = [];
+  if (s.chapter) entries.push(["chapter", s.chapter]);
+  if (s.step) entries.push(["step", String(s.step)]);
+  if (s.lr !== null) entries.push(["lr", String(s.lr)]);
+  if (s.selected !== null) entries.push(["sel", s.selected]);
+  if (s.quiz !== null) entries.push(["quiz", s.quiz]);
+  s.values.forEach((x, name) => entries.push(["v." + name, String(x)]));
+  return withEntries(keep, ownsKey, entries);
 }
 
 /** The state a hash describes; what it cannot read is left out and said in `problems`.

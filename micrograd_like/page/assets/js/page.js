@@ -14,7 +14,7 @@ import { fmt, numberText, parseNumber, repr } from "./format.js";
 import { startGradientDescent } from "./gdchapter.js";
 import { disagreement } from "./selfcheck.js";
 import { editableLeaves, known, parameterLeaves, stateKeys } from "./graph.js";
-import { decodeHash, encodeHash } from "./hashstate.js";
+import { decodeHash, encodeHash, writeAddress } from "./hashstate.js";
 import { h } from "./markup.js";
 import { panelStory, stepStory } from "./narrative.js";
 import { quizQuestions, quizVerdicts, updateStory } from "./panels.js";
@@ -462,12 +462,7 @@ function writeHash() {
     },
     location.hash,
   );
-  if (hash === location.hash) return;
-  try {
-    window.history.replaceState(null, "", hash || location.pathname + location.search);
-  } catch {
-    // a sandboxed frame (a notebook) may not change its address: the state stays in the page
-  }
+  if (hash !== location.hash) writeAddress(hash);
 }
 
 /** Open the page at the state an address describes (what it cannot read is left as it was made).

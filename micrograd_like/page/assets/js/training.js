@@ -11,6 +11,7 @@
  *     sample #`sample`'s dL/dw as the sum over paths (trainingpaths.js) and by the backward pass */
 
 import { fmt } from "./format.js";
+import { withEntries, writeAddress } from "./hashstate.js";
 import { makeLosses } from "./trainingcore.js";
 import { pathSum, sampleGradient, sampleValues } from "./trainingpaths.js";
 import { resolve, startRun } from "./trainingrun.js";
@@ -81,19 +82,17 @@ export function settingsInHash(hash) {
 /** The hash with the chosen settings written in (null ones left out), every other entry kept.
  * @param {string} hash @param {Record<string, unknown>} chosen */
 export function hashWithSettings(hash, chosen) {
-  const params = new URLSearchParams(hash.replace(/^#/, ""));
-  Array.from(params.keys())
-    .filter((k) => k.startsWith(PREFIX))
-    .forEach((k) => params.delete(k));
+  /** @type {Array<[string, string]>} */
+  const entries = [];
   Object.keys(chosen).forEach((key) => {
     const value = chosen[key];
     if (value === null || value === undefined) return;
     if (key === "options") {
       const options = /** @type {Record<string, unknown>} */ (value);
-      Object.keys(options).forEach((o) => params.set(PREFIX + "o." + o, String(options[o])));
-    } else params.set(PREFIX + key, String(value));
+      Object.keys(options).forEach((o) => entries.push([PREFIX + "o." + o, String(options[o])]));
+    } else entries.push([PREFIX + key, String(value)]);
   });
-  return "#" + params.toString();
+  return withEntries(hash, (key) => key.startsWith(PREFIX), entries);
 }
 
 /** @param {TrainingPart} part
@@ -186,11 +185,7 @@ export function startTraining(part, rules) {
   }
 
   function writeHash() {
-    try {
-      history.replaceState(null, "", hashWithSettings(location.hash, chosen));
-    } catch {
-      // a page shown from srcdoc (a notebook's frame) has no URL of its own to write to
-    }
+    writeAddress(hashWithSettings(location.hash, chosen));
   }
 
   /** The form shows the run's settings. */
