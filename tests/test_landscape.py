@@ -16,6 +16,7 @@ from micrograd_like.post.landscape import (
     LOCAL_MINIMUM,
     MAX_STEPS,
     OPTIMIZERS,
+    RACE,
     SADDLE,
     landscape_run,
     optimizer_options,
@@ -236,13 +237,7 @@ def test_every_point_holds_its_own_J_and_the_start_comes_first() -> None:
 
 # the notebook's race: each optimizer, defaults and the notebook's settings, stays finite and lands
 NOTEBOOK_SETTINGS = [
-    ("SGD", {"lr": 0.3}),
-    ("SGD", {"lr": 0.1, "momentum": 0.9}),
-    ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
-    ("Adagrad", {"lr": 0.3}),
-    ("Adadelta", {"lr": 1.0}),
-    ("RMSProp", {"lr": 0.02}),
-    ("Adam", {"lr": 0.05}),
+    *[(name, options) for _, name, options in RACE],
     *[(name, {}) for name in OPTIMIZERS],
 ]
 

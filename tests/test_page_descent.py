@@ -28,7 +28,7 @@ from micrograd_like.core.higher import grad
 from micrograd_like.page import worked_example_page
 from micrograd_like.post.descent import STEP_WORDS, descend, threshold
 from micrograd_like.post.example import build
-from micrograd_like.post.landscape import OPTIMIZERS, landscape_run
+from micrograd_like.post.landscape import OPTIMIZERS, RACE, landscape_run
 
 Open = Callable[[Path], Opened]
 
@@ -124,15 +124,7 @@ def test_descent_on_an_expression_page(open_page: Open, pages: dict[str, Path]) 
 
 def _racers(seed: int) -> list[tuple[str, dict[str, Any]]]:
     rng = random.Random(seed)
-    runs: list[tuple[str, dict[str, Any]]] = [
-        ("SGD", {"lr": 0.3}),
-        ("SGD", {"lr": 0.1, "momentum": 0.9}),
-        ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
-        ("Adagrad", {"lr": 0.3}),
-        ("Adadelta", {"lr": 1.0}),
-        ("RMSProp", {"lr": 0.02}),
-        ("Adam", {"lr": 0.05}),
-    ]
+    runs = [(name, dict(options)) for _, name, options in RACE]  # the racers the page opens with
     for name in OPTIMIZERS:  # random settings
         options: dict[str, Any] = {
             "lr": 10 ** rng.uniform(-2.5, -0.5),

@@ -29,21 +29,19 @@ from ..core.names import graph_names
 from ..core.order import backward_order
 from ..post.descent import STEP_WORDS
 from ..post.example import DEFAULTS
-from ..post.landscape import FORMULA, GLOBAL_MINIMUM, LOCAL_MINIMUM, OPTIMIZERS, SADDLE, optimizer_options
+from ..post.landscape import (
+    FORMULA,
+    GLOBAL_MINIMUM,
+    LOCAL_MINIMUM,
+    OPTIMIZERS,
+    RACE,
+    RACE_START,
+    SADDLE,
+    optimizer_options,
+)
 from .jsgen import graph_script, rule_ids
 
 DEFAULT_WEIGHT = "w[2]12"  # the post's weight
-# The race's entries when the page opens: notebook 3's settings, and SGD with Nesterov momentum.
-RACERS: list[tuple[str, str, dict[str, Any]]] = [
-    ("SGD", "SGD", {"lr": 0.3}),
-    ("SGD + momentum", "SGD", {"lr": 0.1, "momentum": 0.9}),
-    ("SGD + nesterov", "SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
-    ("Adagrad", "Adagrad", {"lr": 0.3}),
-    ("Adadelta", "Adadelta", {"lr": 1.0}),
-    ("RMSProp", "RMSProp", {"lr": 0.02}),
-    ("Adam", "Adam", {"lr": 0.05}),
-]
-LANDSCAPE_START = (1.6, 1.9)  # notebook 3's first start: the race splits between the two dips
 
 
 def _weights(order: Sequence[Value]) -> list[int]:
@@ -133,8 +131,8 @@ def landscape_part() -> tuple[dict[str, Any], str]:
         "t2": index[expression.leaves["t2"]],
         "minima": {"global": list(GLOBAL_MINIMUM), "local": list(LOCAL_MINIMUM), "saddle": list(SADDLE)},
         "optimizers": {name: _jsonable(optimizer_options(name)) for name in OPTIMIZERS},
-        "racers": [[label, name, options] for label, name, options in RACERS],
-        "start": list(LANDSCAPE_START),
+        "racers": [[label, name, options] for label, name, options in RACE],
+        "start": list(RACE_START),
     }
     return data, script
 

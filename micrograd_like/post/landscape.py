@@ -56,6 +56,18 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
     cls.__name__: cls for cls in (SGD, Adagrad, Adadelta, RMSProp, Adam)
 }
 MAX_STEPS = 100_000  # a run for a picture; more is a typo
+# The race notebook 3 runs, plus SGD with Nesterov momentum: (label, class name, keyword arguments).
+# The page's landscape opens with these racers; the tests run them.
+RACE: list[tuple[str, str, dict[str, Any]]] = [
+    ("SGD", "SGD", {"lr": 0.3}),
+    ("SGD + momentum", "SGD", {"lr": 0.1, "momentum": 0.9}),
+    ("SGD + nesterov", "SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
+    ("Adagrad", "Adagrad", {"lr": 0.3}),
+    ("Adadelta", "Adadelta", {"lr": 1.0}),
+    ("RMSProp", "RMSProp", {"lr": 0.02}),
+    ("Adam", "Adam", {"lr": 0.05}),
+]
+RACE_START = (1.6, 1.9)  # notebook 3's first start: the race splits between the two dips
 
 
 def landscape(t1: Value | Number, t2: Value | Number) -> Value:
