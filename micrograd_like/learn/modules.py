@@ -31,6 +31,7 @@ from typing import Any
 
 from ..core.engine import Value
 from ..util import checks
+from ..util.messages import some
 from . import model_file
 from .model_file import FILE_FORMAT as FILE_FORMAT  # importable from nn as before the move
 from .model_file import FILE_VERSION as FILE_VERSION
@@ -51,12 +52,6 @@ def _activation(name: object, what: str = "activation") -> Activation | None:
     if not isinstance(name, str) or name not in ACTIVATIONS:
         raise ValueError(f"{what} must be one of {', '.join(ACTIVATIONS)}; got {name!r}")
     return ACTIVATIONS[name]
-
-
-def _some(names: list[str], limit: int = 6) -> str:
-    """'a, b, c' or, for long lists, 'a, b, c, ... (40 more)': errors stay one readable line."""
-    shown = ", ".join(names[:limit])
-    return shown if len(names) <= limit else f"{shown}, ... ({len(names) - limit} more)"
 
 
 # --- parameter names: the one place that spells them --------------------------------------------
@@ -179,9 +174,9 @@ class Module:
         if missing or extra:
             parts = []
             if missing:
-                parts.append(f"missing {_some(missing)}")
+                parts.append(f"missing {some(missing, limit=6)}")
             if extra:
-                parts.append(f"unexpected {_some(extra)}")
+                parts.append(f"unexpected {some(extra, limit=6)}")
             raise ValueError(f"state dict does not match {type(self).__name__}: {'; '.join(parts)}")
         values = {name: checks.real(f"state dict entry {name!r}", state[name]) for name in params}
         for name, p in params.items():  # everything checked: now change the weights
@@ -413,8 +408,8 @@ def _check_state(arch: dict[str, Any], state: dict[str, object]) -> dict[str, fl
     missing = [name for name in names if name not in state]
     extra = [str(name) for name in state if name not in expected]
     if missing or extra:
-        parts = [f"missing {_some(missing)}"] if missing else []
-        parts += [f"unexpected {_some(extra)}"] if extra else []
+        parts = [f"missing {some(missing, limit=6)}"] if missing else []
+        parts += [f"unexpected {some(extra, limit=6)}"] if extra else []
         raise ValueError(f"state dict does not match the architecture: {'; '.join(parts)}")
     return {name: checks.real(f"state dict entry {name!r}", state[name]) for name in names}
 
