@@ -7,6 +7,12 @@ BIN    := $(VENV)/bin
 DEMO   := $(VENV)/.demo-installed
 DEV    := $(VENV)/.dev-installed
 
+# Python caches compiled modules in __pycache__ (gitignored) unless PYTHONDONTWRITEBYTECODE is set;
+# where a shell sets it, every test process and every CLI subprocess the tests start compiles the
+# package again, and pytest rewrites every test module's asserts again (the CLI, graph and README
+# tests: 9.4-9.8 s of CPU with the caches, 11.3-14.0 s without)
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: demo test quick lint typecheck pytest bench lab notebooks generate clean js-lint js-test
 
 $(BIN)/python:
