@@ -278,6 +278,19 @@ def test_highlight_errors() -> None:
         draw_dot(loss, highlight=Value(1.0, "elsewhere"))
 
 
+def test_a_graph_of_many_long_names_is_listed_in_one_short_line() -> None:
+    total = Value(0.0, "start")
+    for k in range(100):
+        total = total + Value(float(k), f"{'long' * 20}{k:03d}")
+    with pytest.raises(ValueError) as caught:
+        draw_dot(total, highlight="zzz")
+    message = str(caught.value)
+    assert "no node named 'zzz'" in message and "more)" in message and len(message) < 600, message
+    assert "(83 characters)" in message  # each 83-character name is cut short
+    with pytest.raises(ValueError, match=r"did you mean .*\(83 characters\)"):
+        draw_dot(total, highlight="long" * 20 + "1000")
+
+
 # --- size limit ----------------------------------------------------------------------------------
 
 

@@ -24,8 +24,7 @@ from collections.abc import Sequence
 from ..core.engine import Value
 from ..core.names import graph_names
 from ..core.order import backward_order, reading_order
-
-MAX_LISTED = 12  # names listed in an error: enough to see the pattern, short enough to read
+from ..util.messages import some
 
 
 def find_nodes(root: Value, key: Value | str, *, what: str = "") -> list[Value]:
@@ -62,7 +61,7 @@ def find_node(root: Value, key: Value | str, *, what: str = "") -> Value:
         prefix = f"{what}: " if what else ""
         raise ValueError(
             f"{prefix}{len(found)} nodes are labelled {key!r} "
-            f"(data {', '.join(repr(node.data) for node in found[:MAX_LISTED])}); "
+            f"(data {some(repr(node.data) for node in found)}); "
             "pass the Value itself, or give the nodes different labels"
         )
     return found[0]
@@ -77,7 +76,5 @@ def _suggest(key: str, reading: list[Value], names: dict[Value, str]) -> str:
     every = list(dict.fromkeys(names[node] for node in reading if node.kind != "constant"))
     close = difflib.get_close_matches(key, every, n=5, cutoff=0.6)
     if close:
-        return f"did you mean {', '.join(close)}?"
-    shown = ", ".join(every[:MAX_LISTED])
-    more = f", ... ({len(every) - MAX_LISTED} more)" if len(every) > MAX_LISTED else ""
-    return f"its names: {shown}{more}"
+        return f"did you mean {some(close)}?"
+    return f"its names: {some(every)}"
