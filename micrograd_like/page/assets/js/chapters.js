@@ -5,9 +5,11 @@
  *
  *   current()       the chapter shown ("descent", "backprop")
  *   show(name)      show it (and write it into the hash); false for an unknown name
- *   "mg-chapter"    the event on document after a chapter is shown, detail {chapter} */
+ *   "mg-chapter"    the event on document after a chapter is shown, detail {chapter}
+ *   startWhenShown(name, start)   a hidden chapter's work, done when it is first needed */
 
 import { withEntries, writeAddress } from "./hashstate.js";
+import { once } from "./once.js";
 
 const KEY = "chapter";
 
@@ -53,6 +55,20 @@ export function show(name, how) {
   if (!how || how.hash !== false) writeHash(name);
   if (changed) document.dispatchEvent(new CustomEvent("mg-chapter", { detail: { chapter: name } }));
   return true;
+}
+
+/** Chapter `name`'s start (its drawing, its first runs), run once: when the chapter is first shown,
+ * or when the function returned is first called (its script API used while it is hidden),
+ * whichever comes first. The function gives what `start` returned. A page opens on one chapter, so
+ * the others cost nothing until a reader or a script asks for them.
+ * @template T @param {string} name @param {() => T} start @returns {() => T} */
+export function startWhenShown(name, start) {
+  const started = once(start);
+  document.addEventListener("mg-chapter", (event) => {
+    if (/** @type {CustomEvent<{chapter: string}>} */ (event).detail.chapter === name) started();
+  });
+  if (shown === name) started();
+  return started;
 }
 
 /** @param {string} name */

@@ -43,8 +43,9 @@ function el(tag, attrs, text) {
   return node;
 }
 
-/** @param {string} a @param {string} b */
-const byName = (a, b) => a.localeCompare(b, undefined, { numeric: true });
+/** Names in reading order ("x2" before "x10"): one collator made once (localeCompare with options
+ * builds one per call). @param {string} a @param {string} b */
+const byName = new Intl.Collator(undefined, { numeric: true }).compare;
 
 /** @param {Actions} act */
 export function buildControls(act) {

@@ -11,7 +11,6 @@ import { buildControls } from "./controls.js";
 import { explainPaths, explainStory } from "./explain.js";
 import { forwardPanel, maskUnshown, phaseOf, shownNodes } from "./forward.js";
 import { fmt, numberText, parseNumber, repr } from "./format.js";
-import { startGradientDescent } from "./gdchapter.js";
 import { disagreement } from "./selfcheck.js";
 import { editableLeaves, known, parameterLeaves, stateKeys } from "./graph.js";
 import { decodeHash, encodeHash, writeAddress } from "./hashstate.js";
@@ -19,8 +18,8 @@ import { h } from "./markup.js";
 import { panelStory, stepStory } from "./narrative.js";
 import { quizQuestions, quizVerdicts, updateStory } from "./panels.js";
 import * as network from "./network.js";
+import { otherChapters } from "./otherchapters.js";
 import { KINDS, questions, quizResults } from "./quiz.js";
-import { startTraining } from "./training.js";
 import * as views from "./views.js";
 
 /** @typedef {import("./types.js").PageData} PageData */
@@ -506,6 +505,7 @@ function unexplain() {
 
 // --- start --------------------------------------------------------------------------------------
 
+const others = otherChapters(DATA, MATH, text); // before the address shows a chapter
 const first = compute(MATH, DATA, leaf);
 const zoom = views.panAndZoom(byId("mg-viewport"), svgs);
 if ("error" in first) {
@@ -552,40 +552,41 @@ if ("error" in first) {
   if (chapters.current() === "backprop") fit();
   else document.addEventListener("mg-chapter", fit, { once: true }); // the picture is measured when shown
   window.addEventListener("hashchange", () => applyHash(location.hash));
-  /** @type {any} */ (window).walkthrough = {
-    state,
-    set,
-    next,
-    prev,
-    reset,
-    end,
-    update,
-    /** @param {string} name */
-    explain: (name) => explain(name),
-    setLearningRate,
-    /** @param {unknown} on @param {unknown} [kind] */
-    quiz: (on, kind) => setQuiz(!!on, kind),
-    select,
-    check,
-    restore,
-    nodes: () =>
-      NODES.map((n, i) => ({
-        index: i,
-        key: keys[i],
-        name: n.name,
-        label: n.label,
-        kind: n.kind,
-        op: n.op || "",
-        parents: n.parents.slice(),
-      })),
-    steps: () => current.steps.map((s) => s.slice()),
-    /** @param {number} x @param {number} [p] */
-    format: (x, p) => fmt(x, p || DATA.constants.text_digits),
-    repr,
-    data: DATA,
-    chapters: { current: chapters.current, show: chapters.show },
-    ...startGradientDescent(DATA, MATH, text),
-    training: startTraining(DATA.training, /** @type {any} */ (window).MG_TRAINING_RULES),
-    ready: performance.now(), // ms from the navigation's start to a page that answers
-  };
+  /** @type {any} */ (window).walkthrough = Object.defineProperties(
+    {
+      state,
+      set,
+      next,
+      prev,
+      reset,
+      end,
+      update,
+      /** @param {string} name */
+      explain: (name) => explain(name),
+      setLearningRate,
+      /** @param {unknown} on @param {unknown} [kind] */
+      quiz: (on, kind) => setQuiz(!!on, kind),
+      select,
+      check,
+      restore,
+      nodes: () =>
+        NODES.map((n, i) => ({
+          index: i,
+          key: keys[i],
+          name: n.name,
+          label: n.label,
+          kind: n.kind,
+          op: n.op || "",
+          parents: n.parents.slice(),
+        })),
+      steps: () => current.steps.map((s) => s.slice()),
+      /** @param {number} x @param {number} [p] */
+      format: (x, p) => fmt(x, p || DATA.constants.text_digits),
+      repr,
+      data: DATA,
+      chapters: { current: chapters.current, show: chapters.show },
+      ready: performance.now(), // ms from the navigation's start to a page that answers
+    },
+    others, // descent, landscape, training
+  );
 }
