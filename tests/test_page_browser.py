@@ -6,8 +6,9 @@ Every test also checks that the page made no network request and logged no JavaS
 
 Chromium: Debian's `chromium` package (Playwright's own browser download is not used). Without
 it the tests skip with how to install it, except under CI=true, where that is a failure.
-Set MICROGRAD_LIKE_SCREENSHOTS=DIR to keep the screenshots the tests take; docs/page.png is made
-by tools/page_screenshots.py (test_page_export checks that it shows today's page).
+Set MICROGRAD_LIKE_SCREENSHOTS=DIR to keep the screenshots the tests take (the ones only a person
+looks at are taken only then); docs/page.png is made by tools/page_screenshots.py (test_page_export
+checks that it shows today's page).
 """
 
 from __future__ import annotations
@@ -235,6 +236,9 @@ def assert_recomputes_like_the_engine(
     )
     for values, state in zip(cases[UI_ROUNDS:], states, strict=True):
         check(state, values)
+
+
+# --- the tests ---------------------------------------------------------------------------------------
 
 
 # --- the tests ---------------------------------------------------------------------------------------
@@ -483,7 +487,8 @@ def test_bad_math_shows_the_engines_message(open_page: OpenPage, pages: dict[str
         assert message.is_visible() and str(raised.value) in message.inner_text()
         assert view.page.get_by_label(name, exact=True).get_attribute("aria-invalid") == "true"
         assert state["values"] == good["values"]  # the last numbers that could be computed stay
-        assert "NaN" not in view.page.inner_text("body") and "Infinity" not in view.page.inner_text("body")
+        body = view.page.inner_text("body")
+        assert "NaN" not in body and "Infinity" not in body
         assert view.page.get_by_role("button", name="Apply update").is_disabled()
         view.page.get_by_label(name, exact=True).fill(
             repr(1.5 if name == "a" else 0.5 if name == "b" else 2.0)
