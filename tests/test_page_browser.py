@@ -6,8 +6,9 @@ Every test also checks that the page made no network request and logged no JavaS
 
 Chromium: Debian's `chromium` package (Playwright's own browser download is not used). Without
 it the tests skip with how to install it, except under CI=true, where that is a failure.
-Set MICROGRAD_LIKE_SCREENSHOTS=DIR to keep the screenshots the tests take; docs/page.png is made
-by tools/page_screenshots.py (test_page_export checks that it shows today's page).
+Set MICROGRAD_LIKE_SCREENSHOTS=DIR to keep the screenshots the tests take (the ones only a person
+looks at are taken only then); docs/page.png is made by tools/page_screenshots.py (test_page_export
+checks that it shows today's page).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 from page_words import JS_RESERVED, OBJECT_PROTOTYPE, SLOTS, graph_of_words, screenshot_tool
@@ -34,7 +35,7 @@ from micrograd_like.post.example import DEFAULT_WEIGHTS, build
 from micrograd_like.show.viz import path_nodes
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Request, Route
+    from playwright.sync_api import Browser, Page, Request, Route, ViewportSize
 
 CHROMIUM = os.environ.get("MICROGRAD_LIKE_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -77,18 +78,26 @@ class Opened:
         return self.page.evaluate(script, *args) if args else self.page.evaluate(script)
 
 
+LAPTOP: ViewportSize = {"width": 1366, "height": 768}
+
+
+class OpenPage(Protocol):
+    def __call__(self, path: Path, *, hash: str = "", viewport: ViewportSize | None = None) -> Opened: ...
+
+
 @pytest.fixture
-def open_page(browser: Browser) -> Iterator[Callable[[Path], Opened]]:
-    """Open a saved page from file://, blocking every other request; afterwards assert that none
-    was made and that the console has no error."""
+def open_page(browser: Browser) -> Iterator[OpenPage]:
+    """Open a saved page from file:// (with `hash` as its address's fragment, in a window of
+    `viewport`), blocking every other request; afterwards assert that none was made and that the
+    console has no error."""
     contexts = []
     opened: list[Opened] = []
 
-    def go(path: Path) -> Opened:
-        context = browser.new_context(viewport={"width": 1366, "height": 768})
+    def go(path: Path, *, hash: str = "", viewport: ViewportSize | None = None) -> Opened:
+        context = browser.new_context(viewport=viewport or LAPTOP)
         contexts.append(context)
         page = context.new_page()
-        url = path.resolve().as_uri()
+        url = path.resolve().as_uri()  # what the page's request asks for: the fragment stays home
         view = Opened(page, url)
 
         def route(route: Route, request: Request) -> None:
@@ -104,7 +113,7 @@ def open_page(browser: Browser) -> Iterator[Callable[[Path], Opened]]:
             "console", lambda msg: view.errors.append(msg.text) if msg.type in ("error", "warning") else None
         )
         page.on("pageerror", lambda error: view.errors.append(str(error)))
-        page.goto(url)
+        page.goto(url + hash)
         page.wait_for_function("() => window.walkthrough !== undefined")
         opened.append(view)
         return view
@@ -118,21 +127,43 @@ def open_page(browser: Browser) -> Iterator[Callable[[Path], Opened]]:
         context.close()
 
 
+class Pages(dict[str, Path]):
+    """The saved pages, each written the first time a test asks for it (a worker makes only the
+    ones its tests open)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def __missing__(self, name: str) -> Path:
+        self[name] = path = getattr(self, "_" + name)(self.folder)
+        return path
+
+    @staticmethod
+    def _worked(folder: Path) -> Path:
+        return worked_example_page().save(folder / "worked_example.html")
+
+    @staticmethod
+    def _all_ops(folder: Path) -> Path:
+        expression = parse_expression(ALL_OPS, {"a": 0.7, "b": -1.3, "c": 2.1})
+        return walkthrough_page(expression.root, 0.05).save(folder / "all_ops.html")
+
+    @staticmethod
+    def _expr(folder: Path) -> Path:
+        cli = folder / "expr.html"
+        args = ["html", "--expr", EXPRESSION, "--set", "a=2", "--set", "b=-3", "--set", "c=1", "-o", str(cli)]
+        assert main(args) == 0
+        return cli
+
+    @staticmethod
+    def _bad_math(folder: Path) -> Path:
+        bad = parse_expression("log(a) + exp(b) + c / d", {"a": 1.5, "b": 0.5, "c": 1.0, "d": 2.0})
+        return walkthrough_page(bad.root).save(folder / "bad_math.html")
+
+
 @pytest.fixture(scope="session")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("pages")
-    worked = folder / "worked_example.html"
-    worked_example_page().save(worked)
-    expression = parse_expression(ALL_OPS, {"a": 0.7, "b": -1.3, "c": 2.1})
-    every_op = walkthrough_page(expression.root, 0.05).save(folder / "all_ops.html")
-    cli = folder / "expr.html"
-    assert (
-        main(["html", "--expr", EXPRESSION, "--set", "a=2", "--set", "b=-3", "--set", "c=1", "-o", str(cli)])
-        == 0
-    )
-    bad = parse_expression("log(a) + exp(b) + c / d", {"a": 1.5, "b": 0.5, "c": 1.0, "d": 2.0})
-    bad_math = walkthrough_page(bad.root).save(folder / "bad_math.html")
-    return {"worked": worked, "all_ops": every_op, "expr": cli, "bad_math": bad_math}
+    return Pages(tmp_path_factory.mktemp("pages"))
 
 
 # --- the Python side: what the page must show ------------------------------------------------------
@@ -169,12 +200,51 @@ def shoot(view: Opened, tmp_path: Path, name: str, full_page: bool = False) -> P
     return target
 
 
+def shoot_to_keep(view: Opened, tmp_path: Path, name: str, full_page: bool = False) -> None:
+    """A screenshot only a person looks at: taken when $MICROGRAD_LIKE_SCREENSHOTS asks to keep it."""
+    if os.environ.get("MICROGRAD_LIKE_SCREENSHOTS"):
+        shoot(view, tmp_path, name, full_page)
+
+
+UI_ROUNDS = 3  # cases typed into the labelled boxes; the rest go through walkthrough.set at once
+
+
+def assert_recomputes_like_the_engine(
+    view: Opened, cases: list[dict[str, float]], engine: Callable[[dict[str, float]], Value]
+) -> None:
+    """Each case's leaf values entered in turn, then the page's values and gradients equal the
+    engine's (`engine(values)`: the graph with those leaves). The first UI_ROUNDS cases are typed
+    into the boxes (the reader's path); the rest, in one evaluate, go to walkthrough.set, the
+    function a box's input event calls, with the same text a box would hold."""
+
+    def check(state: dict[str, Any], values: dict[str, float]) -> None:
+        engine_values, engine_grads = python_numbers(engine(values))
+        assert state["error"] is None, values
+        assert_close(state["values"], engine_values, f"values at {values}")
+        assert_close(state["grads"], engine_grads, f"gradients at {values}")
+
+    for values in cases[:UI_ROUNDS]:
+        for name, value in values.items():
+            view.page.get_by_label(name, exact=True).fill(repr(value))
+        check(view.state(), values)
+    states = view.run(
+        """cases => cases.map(c => {
+          c.forEach(([name, text]) => walkthrough.set(name, text));
+          return walkthrough.state();
+        })""",
+        [[[name, repr(value)] for name, value in values.items()] for values in cases[UI_ROUNDS:]],
+    )
+    for values, state in zip(cases[UI_ROUNDS:], states, strict=True):
+        check(state, values)
+
+
 # --- the tests ---------------------------------------------------------------------------------------
 
 
-def test_opens_offline_with_the_engines_numbers(
-    open_page: Callable[[Path], Opened], pages: dict[str, Path]
-) -> None:
+# --- the tests ---------------------------------------------------------------------------------------
+
+
+def test_opens_offline_with_the_engines_numbers(open_page: OpenPage, pages: dict[str, Path]) -> None:
     view = open_page(pages["worked"])
     state = view.state()
     ex = build()
@@ -198,10 +268,23 @@ def test_opens_offline_with_the_engines_numbers(
         ).removesuffix(".0")
 
 
+def after_a_step(view: Opened) -> tuple[dict[str, Any], str, str, list[str | None]]:
+    """In one evaluate: the state, the step's words, the counter, and the data box of the current
+    node in the picture on show."""
+    result: tuple[dict[str, Any], str, str, list[str | None]] = view.run(
+        """() => {
+          const shown = Array.from(document.querySelectorAll('svg.mg-picture'))
+            .filter(s => !s.closest('[hidden]'));
+          const boxes = shown.flatMap(s => [...s.querySelectorAll('g.mg-current[data-node] .mg-data')]);
+          return [walkthrough.state(), document.getElementById('mg-step-text').innerText,
+                  document.getElementById('mg-counter').innerText, boxes.map(b => b.textContent)];
+        }"""
+    )
+    return result
+
+
 @pytest.mark.slow  # many page interactions: seconds
-def test_stepping_to_the_end_equals_backward(
-    open_page: Callable[[Path], Opened], pages: dict[str, Path]
-) -> None:
+def test_stepping_to_the_end_equals_backward(open_page: OpenPage, pages: dict[str, Path]) -> None:
     view = open_page(pages["worked"])
     ex = build()
     python_steps = list(ex.steps())
@@ -215,25 +298,22 @@ def test_stepping_to_the_end_equals_backward(
     for k, f in enumerate(forward, 1):  # the forward pass first: each step reveals its node's value
         assert f.name not in shown
         next_button.click()
-        state = view.state()
+        state, text, _, boxes = after_a_step(view)
         assert state["phase"] == ("forward" if k < len(forward) else "backward")
         assert f.name in state["shown"] and shown < set(state["shown"])
         shown = set(state["shown"])
-        text = view.page.locator("#mg-step-text").inner_text()
         assert f"Forward step {k} of {len(forward)}:" in text and str(f) in text  # Python's own line
-        box = view.page.locator("svg.mg-picture:visible g.mg-current[data-node] .mg-data").text_content()
-        assert box == f"data {f.value:.4g}"  # the value appears in the op graph as it is computed
+        assert boxes == [f"data {f.value:.4g}"]  # the value appears in the op graph as it is computed
     assert shown == set(names.values())
     total = len(forward) + len(python_steps)
     for k, step in enumerate(python_steps, 1):
         next_button.click()
-        state = view.state()
+        state, text, counter, _ = after_a_step(view)
         assert state["step"] == len(forward) + k
-        assert view.page.locator("#mg-counter").inner_text() == f"{len(forward) + k} / {total}"
+        assert counter == f"{len(forward) + k} / {total}"
         assert state["grads"][names[step.node]] is not None  # the step's node shows its gradient
         for edge in step.edges:  # each edge's parent shows the partial sum the engine had just then
             assert close(state["grads"][names[edge.parent]], edge.parent_grad)
-        text = view.page.locator("#mg-step-text").inner_text()
         assert f"Step {k}:" in text
         if step.node.rule is not None:
             assert f"{step.upstream:.6g}" in text
@@ -252,7 +332,7 @@ def test_stepping_to_the_end_equals_backward(
             )
 
 
-def test_previous_and_reset_go_back(open_page: Callable[[Path], Opened], pages: dict[str, Path]) -> None:
+def test_previous_and_reset_go_back(open_page: OpenPage, pages: dict[str, Path]) -> None:
     view = open_page(pages["worked"])
     states = [view.state()]
     for _ in range(6):
@@ -270,24 +350,19 @@ def test_previous_and_reset_go_back(open_page: Callable[[Path], Opened], pages: 
 
 @pytest.mark.slow  # many page interactions: seconds
 def test_editing_the_labelled_inputs_recomputes_like_the_engine(
-    open_page: Callable[[Path], Opened], pages: dict[str, Path]
+    open_page: OpenPage, pages: dict[str, Path]
 ) -> None:
     view = open_page(pages["worked"])
     view.run("walkthrough.end()")
     rng = random.Random(12)
+    cases = []
     for _ in range(25):
         values = {name: rng.uniform(-2, 2) for name in DEFAULT_WEIGHTS}
         values.update(
             x1=rng.uniform(-3, 3), x2=rng.uniform(-3, 3), y=rng.choice([1.0, -1.0, rng.uniform(-1, 1)])
         )
-        for name, value in values.items():
-            view.page.get_by_label(name, exact=True).fill(repr(value))
-        ex = build(values)
-        page_values, page_grads = python_numbers(ex.loss)
-        state = view.state()
-        assert state["error"] is None
-        assert_close(state["values"], page_values, "values")
-        assert_close(state["grads"], page_grads, "gradients")
+        cases.append(values)
+    assert_recomputes_like_the_engine(view, cases, lambda values: build(values).loss)
     # a slider moves its leaf too
     slider = view.page.get_by_label("w[2]12 slider", exact=True)
     slider.focus()
@@ -299,28 +374,20 @@ def test_editing_the_labelled_inputs_recomputes_like_the_engine(
 
 
 @pytest.mark.slow  # many page interactions: seconds
-def test_every_op_recomputes_like_the_engine(
-    open_page: Callable[[Path], Opened], pages: dict[str, Path]
-) -> None:
+def test_every_op_recomputes_like_the_engine(open_page: OpenPage, pages: dict[str, Path]) -> None:
     ops = {node.op for node in backward_order(parse_expression(ALL_OPS, {"a": 1, "b": 1, "c": 1}).root)}
     assert ops - {""} == set(RULES)  # the page below runs every rule's generated JavaScript
     view = open_page(pages["all_ops"])
     view.run("walkthrough.end()")
     rng = random.Random(5)
-    for _ in range(40):
-        values = {"a": rng.uniform(0.05, 3), "b": rng.uniform(-3, 3), "c": rng.uniform(0.05, 3)}
-        for name, value in values.items():
-            view.page.get_by_label(name, exact=True).fill(repr(value))
-        expression = parse_expression(ALL_OPS, values)
-        page_values, page_grads = python_numbers(expression.root)
-        state = view.state()
-        assert state["error"] is None
-        assert_close(state["values"], page_values, "values")
-        assert_close(state["grads"], page_grads, "gradients")
+    cases = [
+        {"a": rng.uniform(0.05, 3), "b": rng.uniform(-3, 3), "c": rng.uniform(0.05, 3)} for _ in range(40)
+    ]
+    assert_recomputes_like_the_engine(view, cases, lambda values: parse_expression(ALL_OPS, values).root)
 
 
 def test_apply_update_is_one_gradient_descent_step(
-    open_page: Callable[[Path], Opened], pages: dict[str, Path], tmp_path: Path
+    open_page: OpenPage, pages: dict[str, Path], tmp_path: Path
 ) -> None:
     view = open_page(pages["worked"])
     ex = build()
@@ -350,10 +417,10 @@ def test_apply_update_is_one_gradient_descent_step(
     assert state["lr"] == 0.5
     for name, value in lr_half.items():
         assert close(state["values"][name], value), name
-    shoot(view, tmp_path, "page_after_updates.png", full_page=True)
+    shoot_to_keep(view, tmp_path, "page_after_updates.png", full_page=True)
 
 
-def test_expression_page_from_the_cli(open_page: Callable[[Path], Opened], pages: dict[str, Path]) -> None:
+def test_expression_page_from_the_cli(open_page: OpenPage, pages: dict[str, Path]) -> None:
     view = open_page(pages["expr"])
     assert "f = tanh(a*b + c)" in view.page.title()
     expression = parse_expression(EXPRESSION, {"a": 2, "b": -3, "c": 1})
@@ -369,7 +436,7 @@ def test_expression_page_from_the_cli(open_page: Callable[[Path], Opened], pages
 
 
 def test_quiz_says_right_or_wrong_then_reveals(
-    open_page: Callable[[Path], Opened], pages: dict[str, Path], tmp_path: Path
+    open_page: OpenPage, pages: dict[str, Path], tmp_path: Path
 ) -> None:
     view = open_page(pages["worked"])
     page = view.page
@@ -382,7 +449,7 @@ def test_quiz_says_right_or_wrong_then_reveals(
     assert "?" in page.locator("#mg-step-text").inner_text()
     guess = page.get_by_label("prediction for the contribution to dL/d(z[2]-y)")
     guess.fill(f"{steps[0].edges[0].contribution:.4f}")  # -1.3887: right within the tolerance
-    shoot(view, tmp_path, "page_quiz.png")
+    shoot_to_keep(view, tmp_path, "page_quiz.png")
     page.get_by_role("button", name="Check answer").click()
     assert view.state()["step"] == 8
     assert "✓ Right" in page.locator("#mg-quiz").inner_text()
@@ -400,9 +467,7 @@ def test_quiz_says_right_or_wrong_then_reveals(
     assert view.state()["step"] == 10 and view.state()["quiz"]["asked"] == 3
 
 
-def test_bad_math_shows_the_engines_message(
-    open_page: Callable[[Path], Opened], pages: dict[str, Path]
-) -> None:
+def test_bad_math_shows_the_engines_message(open_page: OpenPage, pages: dict[str, Path]) -> None:
     view = open_page(pages["bad_math"])
     view.run("walkthrough.end()")
     good = view.state()
@@ -422,7 +487,8 @@ def test_bad_math_shows_the_engines_message(
         assert message.is_visible() and str(raised.value) in message.inner_text()
         assert view.page.get_by_label(name, exact=True).get_attribute("aria-invalid") == "true"
         assert state["values"] == good["values"]  # the last numbers that could be computed stay
-        assert "NaN" not in view.page.inner_text("body") and "Infinity" not in view.page.inner_text("body")
+        body = view.page.inner_text("body")
+        assert "NaN" not in body and "Infinity" not in body
         assert view.page.get_by_role("button", name="Apply update").is_disabled()
         view.page.get_by_label(name, exact=True).fill(
             repr(1.5 if name == "a" else 0.5 if name == "b" else 2.0)
@@ -431,7 +497,7 @@ def test_bad_math_shows_the_engines_message(
 
 
 def test_explain_lists_every_path_and_sums_to_the_gradient(
-    open_page: Callable[[Path], Opened], pages: dict[str, Path]
+    open_page: OpenPage, pages: dict[str, Path]
 ) -> None:
     view = open_page(pages["worked"])
     ex = build()
@@ -455,7 +521,7 @@ def test_explain_lists_every_path_and_sums_to_the_gradient(
     assert f"{ex.nodes['x2'].grad:.6g}" in text
 
 
-def test_keyboard_operates_the_page(open_page: Callable[[Path], Opened], pages: dict[str, Path]) -> None:
+def test_keyboard_operates_the_page(open_page: OpenPage, pages: dict[str, Path]) -> None:
     view = open_page(pages["worked"])
     page = view.page
     page.locator("body").click(position={"x": 5, "y": 5})
@@ -477,9 +543,7 @@ def test_keyboard_operates_the_page(open_page: Callable[[Path], Opened], pages: 
     assert outline != "none"  # a visible focus ring
 
 
-def test_layouts_and_zoom(
-    open_page: Callable[[Path], Opened], pages: dict[str, Path], tmp_path: Path
-) -> None:
+def test_layouts_and_zoom(open_page: OpenPage, pages: dict[str, Path], tmp_path: Path) -> None:
     view = open_page(pages["worked"])
     page = view.page
     assert page.locator("[data-layout=LR]").is_visible() and page.locator("[data-layout=TB]").is_hidden()
@@ -495,7 +559,7 @@ def test_layouts_and_zoom(
     box = page.locator("[data-layout=TB] svg").bounding_box()
     viewport = page.locator("#mg-viewport").bounding_box()
     assert box is not None and viewport is not None and box["width"] <= viewport["width"]
-    shoot(view, tmp_path, "page_tb.png")
+    shoot_to_keep(view, tmp_path, "page_tb.png")
 
 
 def test_inline_in_a_notebook_frame(browser: Browser) -> None:
@@ -521,9 +585,7 @@ def test_inline_in_a_notebook_frame(browser: Browser) -> None:
     assert errors == []
 
 
-def test_numbers_print_as_python_prints_them(
-    open_page: Callable[[Path], Opened], pages: dict[str, Path]
-) -> None:
+def test_numbers_print_as_python_prints_them(open_page: OpenPage, pages: dict[str, Path]) -> None:
     view = open_page(pages["expr"])
     rng = random.Random(3)
     numbers = [
@@ -553,7 +615,7 @@ def test_numbers_print_as_python_prints_them(
 
 
 def test_screenshot_of_the_worked_example(
-    open_page: Callable[[Path], Opened], pages: dict[str, Path], tmp_path: Path
+    open_page: OpenPage, pages: dict[str, Path], tmp_path: Path
 ) -> None:
     """The scene of docs/page.png (tools/page_screenshots.py): mid-way through the backward pass,
     a path explained."""
@@ -572,42 +634,43 @@ def test_screenshot_of_the_worked_example(
 # --- names are data: JavaScript words, Object.prototype's properties, template slots -------------
 
 
-def _named(view: Opened, call: str) -> tuple[dict[str, Any], dict[str, Any], Any]:
-    """values, grads and error of the state `call` returns, read as [name, number] pairs
-    (Playwright's own transfer of an object drops a key named __proto__; the page has it)."""
-    script = (
-        f"() => {{ const s = {call}; return [Object.entries(s.values), Object.entries(s.grads), s.error]; }}"
-    )
-    values, grads, error = view.run(script)
-    return dict(values), dict(grads), error
-
-
 def _all_names_work(view: Opened, build: Callable[[dict[str, float]], Value], leaf_names: list[str]) -> None:
     """state() has every node under its own name with the engine's numbers (`build(values)` is the
     graph with those leaf values), at the start, at the end, and after edits; explain finds a node
-    by its name."""
+    by its name. One evaluate walks the page through all of it; states come back as [name, number]
+    pairs (Playwright's own transfer of an object drops a key named __proto__; the page has it)."""
+    edits = {name: 0.25 + 0.125 * k for k, name in enumerate(leaf_names[:: max(1, len(leaf_names) // 8)])}
+    start, end, after = view.run(
+        """edits => {
+          const named = s => [Object.entries(s.values), Object.entries(s.grads), s.error];
+          const start = named(walkthrough.state());
+          const end = named(walkthrough.end());
+          const after = edits.map(([name, x]) => {
+            walkthrough.set(name, x);
+            const state = named(walkthrough.state());
+            const explained = walkthrough.explain(name);
+            return [state, explained.target, explained.grad];
+          });
+          return [start, end, after];
+        }""",
+        list(edits.items()),
+    )
     values, grads = python_numbers(build({}))
     assert view.page.locator("#mg-selfcheck").is_hidden()
-    page_values, page_grads, error = _named(view, "walkthrough.state()")
-    assert_close(page_values, values, "values")
-    assert set(page_grads) == set(values) and error is None
-    assert_close(_named(view, "walkthrough.end()")[1], grads, "gradients")
+    assert_close(dict(start[0]), values, "values")
+    assert set(dict(start[1])) == set(values) and start[2] is None
+    assert_close(dict(end[1]), grads, "gradients")
     edited: dict[str, float] = {}
-    for k, name in enumerate(leaf_names[:: max(1, len(leaf_names) // 8)]):
-        edited[name] = 0.25 + 0.125 * k
-        view.run("([name, x]) => walkthrough.set(name, x)", [name, edited[name]])
+    for name, ((page_values, page_grads, error), target, grad) in zip(edits, after, strict=True):
+        edited[name] = edits[name]
         values, grads = python_numbers(build(edited))
-        page_values, page_grads, error = _named(view, "walkthrough.state()")
         assert error is None
-        assert_close(page_values, values, f"values after setting {name}")
-        assert_close(page_grads, grads, f"gradients after setting {name}")
-        result = view.run("name => walkthrough.explain(name)", name)
-        assert result["target"] == name and close(result["grad"], grads[name])
+        assert_close(dict(page_values), values, f"values after setting {name}")
+        assert_close(dict(page_grads), grads, f"gradients after setting {name}")
+        assert target == name and close(grad, grads[name])
 
 
-def test_javascript_words_and_object_properties_as_names(
-    open_page: Callable[[Path], Opened], tmp_path: Path
-) -> None:
+def test_javascript_words_and_object_properties_as_names(open_page: OpenPage, tmp_path: Path) -> None:
     words = [*JS_RESERVED, *OBJECT_PROTOTYPE]
     root = graph_of_words(words)
     path = walkthrough_page(root, renderer="embedded").save(tmp_path / "words.html")
@@ -617,9 +680,7 @@ def test_javascript_words_and_object_properties_as_names(
     _all_names_work(view, lambda values: graph_of_words(words, values), leaves)
 
 
-def test_javascript_words_as_names_through_the_cli(
-    open_page: Callable[[Path], Opened], tmp_path: Path
-) -> None:
+def test_javascript_words_as_names_through_the_cli(open_page: OpenPage, tmp_path: Path) -> None:
     accepted = []
     for word in [*JS_RESERVED, *OBJECT_PROTOTYPE]:  # the expression language refuses Python's keywords
         try:
@@ -648,7 +709,7 @@ def test_javascript_words_as_names_through_the_cli(
     )
 
 
-def test_template_slots_in_names_and_titles(open_page: Callable[[Path], Opened], tmp_path: Path) -> None:
+def test_template_slots_in_names_and_titles(open_page: OpenPage, tmp_path: Path) -> None:
     text = " ".join(SLOTS)
     root = graph_of_words([*SLOTS, text])
     leaf = next(n for n in backward_order(root) if n.kind == "parameter")
@@ -663,9 +724,7 @@ def test_template_slots_in_names_and_titles(open_page: Callable[[Path], Opened],
 # --- a number box: every invalid entry says so, nothing computes from it ---------------------------
 
 
-def test_an_invalid_number_after_an_error_is_reported(
-    open_page: Callable[[Path], Opened], pages: dict[str, Path]
-) -> None:
+def test_an_invalid_number_after_an_error_is_reported(open_page: OpenPage, pages: dict[str, Path]) -> None:
     view = open_page(pages["expr"])
     page = view.page
     box = page.get_by_label("a", exact=True)
@@ -697,9 +756,7 @@ def test_an_invalid_number_after_an_error_is_reported(
     assert_close(view.run("walkthrough.end()")["grads"], grads, "gradients after recovery")
 
 
-def test_the_table_of_every_value_shows_names(
-    open_page: Callable[[Path], Opened], pages: dict[str, Path]
-) -> None:
+def test_the_table_of_every_value_shows_names(open_page: OpenPage, pages: dict[str, Path]) -> None:
     view = open_page(pages["worked"])
     rows = view.page.locator("#mg-all tr")
     order = backward_order(build().loss)

@@ -16,12 +16,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_page_browser import Opened, open_page, pages  # noqa: F401  (pytest fixtures)
+from test_page_browser import Opened, OpenPage, open_page, pages, shoot_to_keep  # noqa: F401  (pytest fixtures)
 
 from micrograd_like.cli import main
 from micrograd_like.learn.data import make_dataset
@@ -29,7 +28,7 @@ from micrograd_like.learn.modules import MLP
 from micrograd_like.training.fit import LOSSES
 
 ROOT = Path(__file__).resolve().parents[1]
-Open = Callable[[Path], Opened]
+Open = OpenPage
 
 CASES: list[dict[str, Any]] = [
     {
@@ -190,10 +189,7 @@ def test_settings_live_in_the_hash(open_page: Open, pages: dict[str, Path]) -> N
     )
     url = page.url
     assert "chapter=training" in url and "t.dataset=xor" in url and "t.hidden=4%2C2" in url
-    again = open_page(pages["worked"])
-    again.page.goto("about:blank")  # a new document: the same one would only see the hash change
-    again.page.goto(url)
-    again.page.wait_for_function("() => window.walkthrough !== undefined")
+    again = open_page(pages["worked"], hash="#" + url.split("#", 1)[1])  # a new document at that address
     assert again.page.is_visible("#mg-chapter-training")
     settings = again.page.evaluate("walkthrough.training.state().settings")
     assert settings["dataset"] == "xor" and settings["hidden"] == [4, 2]
@@ -267,7 +263,7 @@ def test_clicking_a_weight_shows_one_samples_sum_over_paths(
     assert (
         f"The backward pass gives this sample's dL/dw[1]21 = {shown['gradient']!r}: the same number" in text
     )
-    page.screenshot(path=str(tmp_path / "paths.png"), full_page=True)
+    shoot_to_keep(view, tmp_path, "page_training_paths.png", full_page=True)
 
     page.fill("#mg-t-sample", "41")
     page.dispatch_event("#mg-t-sample", "change")
