@@ -16,26 +16,30 @@ exactly what building the whole set's graph, `cost(...)` and `backward()` would 
     3.0
 
 `compile_model(model)` is the form `fit` uses: an MLP's forward and backward compiled, the loss
-left to the engine (a loss is Python that may choose its formula from the numbers, as
-`bce_with_logits` does), called once per sample from inside the loop.
+called once per sample from inside the loop. A loss is Python that may choose its graph from the
+numbers (as `bce_with_logits` does), so `loss_code` compiles it once per shape of its
+`losses.Form`: the sample's loss and its gradients for the outputs, the engine's numbers.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from ..core.backprop import backward
 from ..core.engine import Value, as_float
 from ..core.names import dname
-from ..learn.losses import cost
+from ..core.order import parents_first
+from ..learn.losses import Form, cost
 from . import codegen
 from .codegen import Plan
 from .graph import CHECK_COMMENT, FAILURES, NOT_FINITE, fell_back, replay
 
 Rows = Sequence[Sequence[float]]
 Upstream = Callable[[tuple[float, ...]], Sequence[float]]
+# (seed, *outputs, *numbers) -> (the loss, seed × its gradient with respect to each output)
+LossCode = Callable[..., tuple[float, tuple[float, ...]]]
 
 
 class CompiledBatch:
@@ -164,11 +168,19 @@ def _targets(plan: Plan) -> str:
     return ", ".join(names) if len(names) > 1 else f"({names[0]},)"
 
 
-def _module(plan: Plan, name: str, first: list[str], body: list[str], by: str, what: str) -> str:
+def _module(
+    plan: Plan,
+    name: str,
+    first: list[str],
+    body: list[str],
+    by: str,
+    what: str,
+    where: str = ", in a loop over the rows of data",
+) -> str:
     """The module text around `body`: `by` names the compiler, `what` the graph (a comment)."""
     lines = [
         f'"""A graph compiled by micrograd_like.{by}: one sample\'s forward pass',
-        "one line per node and its backpropagation one line per edge, in a loop over the rows of data.",
+        f"one line per node and its backpropagation one line per edge{where}.",
         "It needs only `math`. Names from the graph appear only in comments.",
         '"""',
         "",
@@ -186,7 +198,7 @@ def _module(plan: Plan, name: str, first: list[str], body: list[str], by: str, w
 
 
 class CompiledModel:
-    """An MLP's forward and backward pass compiled to run over a batch; the loss stays on the engine.
+    """An MLP's forward and backward pass compiled to run over a batch; the loss is a callback.
 
     `step(xs, upstream)` runs, for each sample x of `xs`: the model's outputs forward, then
     `upstream(outputs)` (a tuple of floats) for d(cost)/d(outputs), then backpropagation into
@@ -262,3 +274,70 @@ def model_source(plan: Plan) -> str:
     ]
     what = f"the outputs {', '.join(text[r] for r in plan.roots)} of an MLP"
     return _module(plan, "forward_backward_batch", [data, upstream], body, "compile_model", what)
+
+
+# --- a loss, one shape at a time, for the same step --------------------------------------------
+
+_LOSS_CODES: dict[tuple[Form, Hashable, int, int], LossCode] = {}
+MAX_LOSS_CODES = 1024  # shapes kept (a few per loss in practice); past this the cache starts again
+
+
+def loss_code(form: Form, key: Hashable, outputs: Sequence[float], numbers: Sequence[float]) -> LossCode:
+    """`form`'s graph of shape `key` (from `form.shape`) compiled: `code(seed, *outputs, *numbers)`
+    returns the loss and seed × d(loss)/d(output) for each output, the numbers of building
+    `form(...)` on the engine, multiplying it by `seed` (as the mean J's 1/m does) and calling
+    `backward()`. Made the first time a shape is met, by building the graph once on these values
+    (so an engine error for them is raised here), then kept for every form, shape and size.
+
+    The code raises the plain math's error (ValueError, ZeroDivisionError) or ArithmeticError when
+    a value or gradient is not finite: build the loss on the engine for its own words.
+    """
+    ident = (form, key, len(outputs), len(numbers))
+    code = _LOSS_CODES.get(ident)
+    if code is None:
+        if len(_LOSS_CODES) >= MAX_LOSS_CODES:
+            _LOSS_CODES.clear()
+        code = _LOSS_CODES[ident] = _compile_loss(form, key, outputs, numbers)
+    return code
+
+
+def _compile_loss(form: Form, key: Hashable, outputs: Sequence[float], numbers: Sequence[float]) -> LossCode:
+    outs = [Value(o, f"ŷ{k}") for k, o in enumerate(outputs, 1)]
+    nums = [Value(n, f"c{k}") for k, n in enumerate(numbers, 1)]
+    root = form.graph(outs, nums, key)
+    if not root.label:
+        root.label = "L"
+    reached = set(parents_first([root]))
+    plan = codegen.make_plan([root], [o for o in outs if o in reached])
+    plan.args = [*outs, *nums]  # the call's order; one the graph does not read is an unused argument
+    for leaf in plan.args:
+        if leaf not in reached:
+            plan.names.code[leaf] = plan.fresh("unused")
+    what = f"{form.name} of shape {key!r}"
+    return codegen.load(loss_source(plan, outs, what), "loss_forward_backward", what)
+
+
+def loss_source(plan: Plan, outputs: Sequence[Value], what: str) -> str:
+    """The module text of one loss shape: forward, backward from `seed`, the outputs' gradients."""
+    text, code, grad = plan.names.text, plan.names.code, plan.grad
+    root = plan.roots[0]
+    top = text[root]
+    seed, check = plan.fresh("seed"), plan.fresh("check")
+    gradients = [f"0.0 + {grad[o]}" if o in grad else "0.0" for o in outputs]
+    body = [
+        f'"""The loss {top} at these outputs and numbers, and {seed} × its gradient for each output."""',
+        "# forward pass: each node from its parents",
+        *codegen.forward_lines(plan),
+        "",
+        f"# backward pass, one line per edge, from {seed} (the mean J's 1/m: d(J)/d({top}))",
+        *codegen.backward_lines(plan, {root: (seed, f"{dname('J', top)}: 1/m for the mean J")}),
+        f"# {CHECK_COMMENT}",
+        *codegen.check_lines(
+            [*(code[n] for n in codegen.watched(plan)), *(grad[leaf] for leaf in plan.wrt)], check
+        ),
+        f"if not math.isfinite({check}):",
+        f"    raise ArithmeticError({NOT_FINITE!r})",
+        "# each output's gradient as backward() leaves it: added to its 0.0",
+        f"return {code[root]}, {codegen.tuple_text(gradients)}",
+    ]
+    return _module(plan, "loss_forward_backward", [f"{seed}=1.0"], body, "loss_code", what, where="")

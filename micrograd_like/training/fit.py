@@ -102,30 +102,30 @@ def _argmax(xs: list[float]) -> float:
 LOSSES: dict[str, Loss] = {
     "bce_logits": Loss(
         "bce_logits",
-        lambda out, y: losses.bce_with_logits(out[0], y),
+        losses.BCE_WITH_LOGITS,
         lambda out: 1.0 if out[0] > 0.0 else 0.0,  # σ(s) > 0.5 exactly when s > 0
         ("binary",),
     ),
     "logistic": Loss(
         "logistic",
-        lambda out, y: losses.logistic_loss(out[0], y),
+        losses.LOGISTIC,
         lambda out: 1.0 if out[0] > 0.5 else 0.0,
         ("binary",),
         outputs=("sigmoid",),  # ŷ must be a probability
     ),
     "hinge": Loss(
         "hinge",
-        lambda out, y: losses.hinge(out[0], 1 if y > 0 else -1),
+        losses.HINGE.with_target(lambda y: 1 if y > 0 else -1),
         lambda out: 1.0 if out[0] > 0.0 else 0.0,
         ("binary",),
     ),
     "softmax_ce": Loss(
         "softmax_ce",
-        lambda out, y: losses.softmax_cross_entropy(out, int(y)),
+        losses.SOFTMAX_CROSS_ENTROPY.with_target(int),
         _argmax,
         ("multiclass",),
     ),
-    "mse": Loss("mse", lambda out, y: losses.squared_error(out[0], y), None, ("regression",)),
+    "mse": Loss("mse", losses.SQUARED_ERROR, None, ("regression",)),
 }
 
 DEFAULT_LOSS = {"binary": "bce_logits", "multiclass": "softmax_ce", "regression": "mse"}
@@ -415,27 +415,37 @@ def _compiled_model(model: MLP, compile: bool | None) -> Any:
 def _compiled_step(
     compiled: Any, data: Dataset, batch: list[int], chosen: Loss, optimizer: Optimizer
 ) -> tuple[float, int] | None:
-    """One step with the model compiled and the loss on the engine, sample by sample: the numbers of
+    """One step with the model compiled and the loss compiled shape by shape (`loss_code`), or
+    built on the engine sample by sample for a loss that is not a `losses.Form`: the numbers of
     the engine's step (the same operations in the same order). Returns (J, correct predictions),
     or None when the numbers go bad, the weights untouched: the caller then runs the step on the
     engine, whose error says which op failed.
     """
+    from ..compiler.batch import loss_code
+
     m = len(batch)
     ys = iter([data.ys[i] for i in batch])
     sample_losses: list[float] = []
     hits = 0
     predict = chosen.predict
+    form = chosen.per_sample if isinstance(chosen.per_sample, losses.Form) else None
+    # J = (l1 + ... + lm) / m gives each sample's loss the upstream gradient 1/m (1 when m = 1)
+    seed = 1.0 / m if m > 1 else 1.0
 
-    def upstream(outputs: tuple[float, ...]) -> list[float]:
+    def upstream(outputs: tuple[float, ...]) -> Sequence[float]:
         nonlocal hits
         y = next(ys)
-        leaves = [Value(o) for o in outputs]
-        loss = chosen.per_sample(leaves, y)
-        # J = (l1 + ... + lm) / m gives each sample's loss the upstream gradient 1/m (1 when m = 1)
-        (loss / m if m > 1 else loss).backward()
-        sample_losses.append(loss.data)
         if predict is not None:
             hits += predict(list(outputs)) == y
+        if form is not None:
+            key, numbers = form.shape(outputs, y)
+            loss, grads = loss_code(form, key, outputs, numbers)(seed, *outputs, *numbers)
+            sample_losses.append(loss)
+            return grads
+        leaves = [Value(o) for o in outputs]
+        value = chosen.per_sample(leaves, y)
+        (value / m if m > 1 else value).backward()
+        sample_losses.append(value.data)
         return [v.grad for v in leaves]
 
     optimizer.zero_grad()
