@@ -221,13 +221,22 @@ class CompiledModel:
 
     def step(self, xs: Rows, upstream: Upstream) -> None:
         """Forward and backward over the samples `xs`; adds the summed gradients into the parameters."""
+        self.check_parameters()
+        self.run(float_rows(xs, self.model.nin), upstream)
+
+    def check_parameters(self) -> None:
+        """A ValueError if the model's parameters are no longer the `Value`s it was compiled with."""
         params = self.parameters
         current = self.model.parameters()
         if len(current) != len(params) or not all(map(operator.is_, current, params)):
             raise ValueError(
                 f"{self.model!r}: its parameters were replaced since it was compiled; compile it again"
             )
-        rows = float_rows(xs, self.model.nin)
+
+    def run(self, rows: list[tuple[float, ...]], upstream: Upstream) -> None:
+        """`step` on rows already made by `float_rows`, the parameters known to be the same (fit
+        checks both once, not every step)."""
+        params = self.parameters
         grads = self.function(rows, upstream, *map(operator.attrgetter("data"), params))
         for p, g in zip(params, grads):
             p.grad += g
@@ -299,6 +308,29 @@ def loss_code(form: Form, key: Hashable, outputs: Sequence[float], numbers: Sequ
             _LOSS_CODES.clear()
         code = _LOSS_CODES[ident] = _compile_loss(form, key, outputs, numbers)
     return code
+
+
+class CompiledLoss:
+    """A `losses.Form` compiled shape by shape (`loss_code`), for outputs of one width (one model):
+    `f(seed, outputs, target)` -> (the loss, seed × its gradient with respect to each output), or
+    the errors `loss_code`'s code raises. The shapes it has met are kept here, looked up by key alone.
+    """
+
+    def __init__(self, form: Form) -> None:
+        self.form = form
+        self._codes: dict[Hashable, LossCode] = {}
+
+    def __call__(
+        self, seed: float, outputs: Sequence[float], target: object
+    ) -> tuple[float, tuple[float, ...]]:
+        key, numbers = self.form.shape(outputs, target)
+        code = self._codes.get(key)
+        if code is None:
+            code = self._codes[key] = loss_code(self.form, key, outputs, numbers)
+        return code(seed, *outputs, *numbers)
+
+    def __repr__(self) -> str:
+        return f"<CompiledLoss of {self.form.name}: {len(self._codes)} shapes>"
 
 
 def _compile_loss(form: Form, key: Hashable, outputs: Sequence[float], numbers: Sequence[float]) -> LossCode:

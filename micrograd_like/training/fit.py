@@ -35,7 +35,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.engine import Value, no_grad
 from ..learn import losses
@@ -44,13 +44,16 @@ from ..learn.modules import MLP
 from ..learn.optim import DivergenceError, Optimizer
 from ..util import checks
 
+if TYPE_CHECKING:  # the compiler is imported when a fit compiles
+    from ..compiler.batch import CompiledLoss, CompiledModel
+
 # A cost this many times the first epoch's has left any valley it started in: a step that
 # overshoots a minimum by a factor r multiplies the cost by about r² per epoch, so 1000 is reached
 # in a few epochs, hundreds of orders of magnitude before a float overflows.
 MAX_RISE = 1000.0
 
 PerSample = Callable[[list[Value], float], Value]  # (model outputs, target) -> loss
-Predict = Callable[[list[float]], float]  # output values -> predicted class
+Predict = Callable[[Sequence[float]], float]  # output values -> predicted class
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ class TrainingDivergedError(ArithmeticError):
         self.history = history if history is not None else History()
 
 
-def _argmax(xs: list[float]) -> float:
+def _argmax(xs: Sequence[float]) -> float:
     return float(max(range(len(xs)), key=xs.__getitem__))
 
 
@@ -242,7 +245,7 @@ def fit(
     order = list(range(len(data.xs)))
     size = batch_size or len(order)
     history = History()
-    compiled = _compiled_model(model, compile)
+    compiled = _compiled(model, data, chosen, compile)
     restore = _snapshot(optimizer)
     watch = _Watch(epochs, optimizer, history)
     bar = _progress_bar(epochs, progress, data.name)
@@ -278,7 +281,7 @@ def _epoch(
     chosen: Loss,
     order: list[int],
     size: int,
-    compiled: Any = None,
+    compiled: _Compiled | None = None,
 ) -> tuple[float, int]:
     """One pass over `order` in batches of `size`: (sum of per-sample losses, correct predictions)."""
     predict = chosen.predict
@@ -399,36 +402,49 @@ def _check_parts(model: MLP, data: Dataset, optimizer: Optimizer) -> None:
 # --- the compiled step (compile=...) -------------------------------------------------------------
 
 
-def _compiled_model(model: MLP, compile: bool | None) -> Any:
-    """The model compiled for fit's steps, or None to build the graph every step."""
+@dataclass
+class _Compiled:
+    """What fit's compiled steps run: the model, the loss (None: built on the engine, sample by
+    sample, for a loss that is not a `losses.Form`), and the dataset's inputs as the code reads them."""
+
+    model: CompiledModel
+    loss: CompiledLoss | None
+    rows: list[tuple[float, ...]]
+
+
+def _compiled(model: MLP, data: Dataset, chosen: Loss, compile: bool | None) -> _Compiled | None:
+    """The model and loss compiled for fit's steps, or None to build the graph every step."""
     if compile is not None and not isinstance(compile, bool):
         raise TypeError(f"compile must be True, False or None, got {compile!r}")
     if compile is None:
         compile = type(model) is MLP
     if not compile:
         return None
-    from ..compiler import compile_model
+    from .. import compiler
+    from ..compiler.batch import CompiledLoss, float_rows
 
-    return compile_model(model)
+    form = chosen.per_sample
+    compiled = compiler.compile_model(model)
+    loss = CompiledLoss(form) if isinstance(form, losses.Form) else None
+    return _Compiled(compiled, loss, float_rows(data.xs, model.nin))
 
 
 def _compiled_step(
-    compiled: Any, data: Dataset, batch: list[int], chosen: Loss, optimizer: Optimizer
+    compiled: _Compiled, data: Dataset, batch: list[int], chosen: Loss, optimizer: Optimizer
 ) -> tuple[float, int] | None:
-    """One step with the model compiled and the loss compiled shape by shape (`loss_code`), or
+    """One step with the model compiled and the loss compiled shape by shape (`CompiledLoss`), or
     built on the engine sample by sample for a loss that is not a `losses.Form`: the numbers of
     the engine's step (the same operations in the same order). Returns (J, correct predictions),
     or None when the numbers go bad, the weights untouched: the caller then runs the step on the
     engine, whose error says which op failed.
     """
-    from ..compiler.batch import loss_code
-
     m = len(batch)
     ys = iter([data.ys[i] for i in batch])
     sample_losses: list[float] = []
+    add_loss = sample_losses.append
     hits = 0
     predict = chosen.predict
-    form = chosen.per_sample if isinstance(chosen.per_sample, losses.Form) else None
+    loss = compiled.loss
     # J = (l1 + ... + lm) / m gives each sample's loss the upstream gradient 1/m (1 when m = 1)
     seed = 1.0 / m if m > 1 else 1.0
 
@@ -436,25 +452,24 @@ def _compiled_step(
         nonlocal hits
         y = next(ys)
         if predict is not None:
-            hits += predict(list(outputs)) == y
-        if form is not None:
-            key, numbers = form.shape(outputs, y)
-            loss, grads = loss_code(form, key, outputs, numbers)(seed, *outputs, *numbers)
-            sample_losses.append(loss)
+            hits += predict(outputs) == y
+        if loss is not None:
+            value, grads = loss(seed, outputs, y)
+            add_loss(value)
             return grads
         leaves = [Value(o) for o in outputs]
-        value = chosen.per_sample(leaves, y)
-        (value / m if m > 1 else value).backward()
-        sample_losses.append(value.data)
+        built = chosen.per_sample(leaves, y)
+        (built / m if m > 1 else built).backward()
+        add_loss(built.data)
         return [v.grad for v in leaves]
 
     optimizer.zero_grad()
     try:
-        compiled.step([data.xs[i] for i in batch], upstream)
+        compiled.model.run([compiled.rows[i] for i in batch], upstream)
     except (ArithmeticError, ValueError, TypeError):
         return None  # no gradient was changed
     optimizer.step()
     total = sample_losses[0]
-    for loss in sample_losses[1:]:
-        total = total + loss  # the engine's cost adds in this order, then divides
+    for value in sample_losses[1:]:
+        total = total + value  # the engine's cost adds in this order, then divides
     return (total / m if m > 1 else total), hits
