@@ -67,6 +67,8 @@ def _value(x: Scalar) -> Value:
 
 def _label(target: object) -> float:
     """A label for the binary losses: a number in [0, 1] (numpy scalars too)."""
+    if (type(target) is float or type(target) is int) and 0 <= target <= 1:  # the common case
+        return float(target)
     return checks.real("target", target, low=0.0, high=1.0)
 
 
@@ -177,6 +179,8 @@ def _logits(what: str, logits: Sequence[Scalar]) -> tuple[list[Value], float]:
 
 def _finite_shifts(data: Sequence[float], m: float) -> tuple[bool, ...]:
     """Whether each v - m is a float (it is not when the logits span more than the largest float)."""
+    if math.isfinite(min(data) - m):  # the widest shift is a float, so every other one is too
+        return (True,) * len(data)
     return tuple(math.isfinite(v - m) for v in data)
 
 
@@ -213,7 +217,11 @@ def softmax_cross_entropy(logits: Sequence[Scalar], target: int) -> Value:
 
 
 def _softmax_ce_shape(outputs: Sequence[float], target: object) -> tuple[Hashable, tuple[float, ...]]:
-    k = checks.integer("target (the class index)", target, low=0, high=len(outputs) - 1)
+    n = len(outputs)
+    if type(target) is int and 0 <= target < n:  # the common case, once per sample: no more to check
+        k = target
+    else:
+        k = checks.integer("target (the class index)", target, low=0, high=n - 1)
     m = max(outputs)
     return (k, _finite_shifts(outputs, m)), (m,)
 
@@ -237,10 +245,12 @@ def hinge(score: Scalar, target: float) -> Value:
 
 
 def _hinge_shape(outputs: Sequence[float], target: object) -> tuple[Hashable, tuple[float, ...]]:
+    if (type(target) is int or type(target) is float) and (target == 1 or target == -1):  # the common case
+        return float(target), ()  # two labels: each its own shape
     y = checks.real("target", target)
     if y not in (-1.0, 1.0):
         raise ValueError(f"hinge needs a label of -1 or +1, got {checks.show(target)}")
-    return y, ()  # two labels: each its own shape
+    return y, ()
 
 
 HINGE = Form("hinge", _hinge_shape, lambda outputs, numbers, y: (1.0 - y * outputs[0]).relu())
