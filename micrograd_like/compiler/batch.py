@@ -206,18 +206,40 @@ class CompiledModel:
     raises the plain math's error (or the callback's) and changes no gradient: run the step on
     the engine for the engine's words, as `fit` does. The model's parameters must stay the same
     `Value` objects (their `.data` may change): a ValueError says when they were replaced.
+
+    An `MLP` (the class itself) reuses the code of one compiled before with the same layers and
+    parameter names (`_architecture`): the code reads every weight as an argument, so only its
+    shape matters. `source` is written when read, with this model's weights as the defaults.
     """
 
     def __init__(self, model: Any) -> None:
         self.model = model
-        inputs = [Value(0.0, f"x{k}") for k in range(1, model.nin + 1)]
         self.parameters: list[Value] = model.parameters()
-        self.outputs: list[Value] = list(model.outputs(inputs))
-        plan = codegen.make_plan(self.outputs, self.parameters, inputs)
+        self._source: str | None = None
+        key = _architecture(model)
+        function = _MODEL_CODES.get(key) if key is not None else None
+        if function is None:
+            self._source = model_source(self._plan())
+            function = codegen.load(self._source, "forward_backward_batch", repr(model))
+            if key is not None:
+                if len(_MODEL_CODES) >= MAX_MODEL_CODES:
+                    _MODEL_CODES.clear()
+                _MODEL_CODES[key] = function
+        self.function = function
+
+    def _plan(self) -> Plan:
+        inputs = [Value(0.0, f"x{k}") for k in range(1, self.model.nin + 1)]
+        plan = codegen.make_plan(list(self.model.outputs(inputs)), self.parameters, inputs)
         if set(plan.args) == set(self.parameters):
             plan.args = list(self.parameters)  # the model's own order: w[1]11, ..., b[1]1, ...
-        self.source = model_source(plan)
-        self.function = codegen.load(self.source, "forward_backward_batch", repr(model))
+        return plan
+
+    @property
+    def source(self) -> str:
+        """The generated module (its defaults: the weights when it was first read)."""
+        if self._source is None:
+            self._source = model_source(self._plan())
+        return self._source
 
     def step(self, xs: Rows, upstream: Upstream) -> None:
         """Forward and backward over the samples `xs`; adds the summed gradients into the parameters."""
@@ -241,8 +263,32 @@ class CompiledModel:
         for p, g in zip(params, grads):
             p.grad += g
 
+    def outputs_over(self, rows: list[tuple[float, ...]], visit: Callable[[tuple[float, ...]], None]) -> None:
+        """Each sample's outputs, in order, handed to `visit`; no gradient is changed (the backward
+        pass runs from zero upstream gradients, its sums thrown away). The same errors as `run`."""
+
+        def upstream(outputs: tuple[float, ...]) -> tuple[float, ...]:
+            visit(outputs)
+            return (0.0,) * len(outputs)
+
+        self.function(rows, upstream, *map(operator.attrgetter("data"), self.parameters))
+
     def __repr__(self) -> str:
         return f"<CompiledModel of {self.model!r}>"
+
+
+_MODEL_CODES: dict[tuple[object, ...], Callable[..., Any]] = {}
+MAX_MODEL_CODES = 64  # architectures kept; past this the cache starts again
+
+
+def _architecture(model: Any) -> tuple[object, ...] | None:
+    """What fixes an `MLP`'s compiled code: every layer's size, activation and bias, and the
+    parameters' names in order (None for any other model, whose graph may depend on more)."""
+    from ..learn.modules import MLP
+
+    if type(model) is not MLP:
+        return None
+    return (repr(model), tuple(map(repr, model.layers)), tuple(model.named_parameters()))
 
 
 def compile_model(model: Any) -> CompiledModel:

@@ -264,7 +264,8 @@ def fit(
             bar.set_postfix(postfix, refresh=False)
             bar.update(1)
         with watch.diverging(epochs):  # the weights after the last step may overflow too
-            history.final_loss, history.final_accuracy = evaluate(model, data, chosen)
+            measured = _compiled_evaluate(compiled, data, chosen) if compiled else None
+            history.final_loss, history.final_accuracy = measured or evaluate(model, data, chosen)
         watch.check(epochs, history.final_loss)
     except TrainingDivergedError:
         restore()  # nothing half-done: the weights and the optimizer as they were before fit
@@ -473,3 +474,30 @@ def _compiled_step(
     for value in sample_losses[1:]:
         total = total + value  # the engine's cost adds in this order, then divides
     return (total / m if m > 1 else total), hits
+
+
+def _compiled_evaluate(compiled: _Compiled, data: Dataset, chosen: Loss) -> tuple[float, float | None] | None:
+    """`evaluate`'s numbers from the compiled model and loss, the same float operations; None when
+    the loss is not compiled or the numbers go bad (then `evaluate` on the engine says where)."""
+    loss = compiled.loss
+    if loss is None:
+        return None
+    ys = iter(data.ys)
+    values: list[float] = []
+    predicted: list[float] = []
+    predict = chosen.predict
+
+    def visit(outputs: tuple[float, ...]) -> None:
+        values.append(loss(1.0, outputs, next(ys))[0])
+        if predict is not None:
+            predicted.append(predict(outputs))
+
+    try:
+        compiled.model.outputs_over(compiled.rows, visit)
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+    total = values[0]
+    for value in values[1:]:
+        total = total + value  # losses.cost: added in this order, then divided
+    j = total / len(values) if len(values) > 1 else total
+    return j, (None if predict is None else accuracy(predicted, data.ys))
