@@ -45,6 +45,10 @@ class Form:
     numbers, key)` builds the loss from the outputs (Values) and the numbers: plain floats on the
     engine (so they are constants, as if written in), leaves when compiled, with the same float
     operations either way. `form(outputs, target)` is the loss on the engine.
+
+    The compiler builds `graph` once per key and reuses it for every sample of that key, so the
+    graph must depend on the numbers only through the key and `numbers` (whose count the key fixes):
+    a branch on a value belongs in `shape`.
     """
 
     name: str

@@ -229,9 +229,10 @@ def fit(
     checked before the first epoch; a run that blows up raises `TrainingDivergedError`.
 
     `compile` runs each step's model forward and backward as compiled Python (`compile_model`),
-    the loss still on the engine: the same numbers, many times faster. The default, None, compiles
-    an `MLP` (whose graph's shape never depends on the numbers) and not a subclass of it, which
-    may compute differently; True compiles any model, False never.
+    and the loss too, one compiled function per shape of its graph (a `losses.Form`; any other
+    loss is built on the engine sample by sample): the same numbers, many times faster. The
+    default, None, compiles an `MLP` (whose graph's shape never depends on the numbers) and not a
+    subclass of it, which may compute differently; True compiles any model, False never.
     """
     _check_parts(model, data, optimizer)
     epochs = checks.integer("epochs", epochs, low=1)
@@ -470,10 +471,15 @@ def _compiled_step(
     except (ArithmeticError, ValueError, TypeError):
         return None  # no gradient was changed
     optimizer.step()
-    total = sample_losses[0]
-    for value in sample_losses[1:]:
-        total = total + value  # the engine's cost adds in this order, then divides
-    return (total / m if m > 1 else total), hits
+    return _mean(sample_losses), hits
+
+
+def _mean(values: list[float]) -> float:
+    """`losses.cost` of plain floats, in its operations: added in this order, then divided by m."""
+    total = values[0]
+    for value in values[1:]:
+        total = total + value
+    return total / len(values) if len(values) > 1 else total
 
 
 def _compiled_evaluate(compiled: _Compiled, data: Dataset, chosen: Loss) -> tuple[float, float | None] | None:
@@ -496,8 +502,4 @@ def _compiled_evaluate(compiled: _Compiled, data: Dataset, chosen: Loss) -> tupl
         compiled.model.outputs_over(compiled.rows, visit)
     except (ArithmeticError, ValueError, TypeError):
         return None
-    total = values[0]
-    for value in values[1:]:
-        total = total + value  # losses.cost: added in this order, then divided
-    j = total / len(values) if len(values) > 1 else total
-    return j, (None if predict is None else accuracy(predicted, data.ys))
+    return _mean(values), (None if predict is None else accuracy(predicted, data.ys))
