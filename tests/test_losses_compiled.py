@@ -228,3 +228,20 @@ def test_mlps_of_one_architecture_share_their_code_and_each_shows_its_own_weight
     for x in rows:
         second(list(x)).backward()  # type: ignore[union-attr]
     assert grads[0] == grads[1] == [p.grad for p in second.parameters()]
+
+
+LABELS = ['"""\nraise SystemExit("ran")\n"""', "x\n    import os  #", "\u2028\x00 ŷ\\"]
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_a_forms_labels_are_data_in_its_compiled_code(label: str) -> None:
+    def graph(outputs: Sequence[Value], numbers: Sequence[Any], key: Any) -> Value:
+        inner = outputs[0] * numbers[0]
+        inner.label = label
+        out = inner.tanh()
+        out.label = label
+        return out
+
+    form = Form(label, lambda outputs, target: ((), (float(target),)), graph)
+    for x, y in [(0.5, 2.0), (-1.5, 0.25)]:
+        assert compiled(form, [x], y, 3) == engine(form, [x], y, 3)

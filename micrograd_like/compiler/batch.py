@@ -306,7 +306,7 @@ def model_source(plan: Plan) -> str:
         "# forward pass: each node from its parents",
         *codegen.forward_lines(plan),
         "",
-        f"# d(cost)/d(outputs) for this sample, from the loss ({upstream} runs it on the engine)",
+        f"# d(cost)/d(outputs) for this sample, from the loss ({upstream} computes it)",
         f"{codegen.tuple_text([grad[r] for r in plan.roots])} = {upstream}({codegen.tuple_text(outputs)})",
         "# backward pass, one line per edge; the parameters' gradients add up over the samples",
         *codegen.backward_lines(plan, {}, plan.wrt, preset=plan.roots),
@@ -383,8 +383,7 @@ def _compile_loss(form: Form, key: Hashable, outputs: Sequence[float], numbers: 
     outs = [Value(o, f"ŷ{k}") for k, o in enumerate(outputs, 1)]
     nums = [Value(n, f"c{k}") for k, n in enumerate(numbers, 1)]
     root = form.graph(outs, nums, key)
-    if not root.label:
-        root.label = "L"
+    root.label = "L"  # a node of this copy only: the code's comments call the loss L
     reached = set(parents_first([root]))
     plan = codegen.make_plan([root], [o for o in outs if o in reached])
     plan.args = [*outs, *nums]  # the call's order; one the graph does not read is an unused argument
@@ -403,11 +402,11 @@ def loss_source(plan: Plan, outputs: Sequence[Value], what: str) -> str:
     seed, check = plan.fresh("seed"), plan.fresh("check")
     gradients = [f"0.0 + {grad[o]}" if o in grad else "0.0" for o in outputs]
     body = [
-        f'"""The loss {top} at these outputs and numbers, and {seed} × its gradient for each output."""',
+        f'"""The loss {code[root]} at these outputs and numbers, and {seed} × its gradient for each."""',
         "# forward pass: each node from its parents",
         *codegen.forward_lines(plan),
         "",
-        f"# backward pass, one line per edge, from {seed} (the mean J's 1/m: d(J)/d({top}))",
+        f"# backward pass, one line per edge, from {seed} (the mean J's 1/m)",
         *codegen.backward_lines(plan, {root: (seed, f"{dname('J', top)}: 1/m for the mean J")}),
         f"# {CHECK_COMMENT}",
         *codegen.check_lines(
