@@ -245,3 +245,22 @@ def test_a_forms_labels_are_data_in_its_compiled_code(label: str) -> None:
     form = Form(label, lambda outputs, target: ((), (float(target),)), graph)
     for x, y in [(0.5, 2.0), (-1.5, 0.25)]:
         assert compiled(form, [x], y, 3) == engine(form, [x], y, 3)
+
+
+def test_a_label_is_the_same_shape_however_it_is_written() -> None:
+    import numpy as np
+
+    for one in (1, 1.0, np.float64(1.0), np.int64(1)):
+        assert losses.BCE_WITH_LOGITS.shape([0.5], one) == ((True, True), (1.0,))
+        assert losses.HINGE.shape([0.5], -one) == (-1.0, ())
+    for k in (1, np.int64(1)):  # a class index is an integer (1.0 is refused, as ever)
+        assert losses.SOFTMAX_CROSS_ENTROPY.shape([0.5, 2.0], k) == ((1, (True, True)), (2.0,))
+    for bad, error in [(True, TypeError), (2, ValueError), (-0.5, ValueError), (float("nan"), ValueError)]:
+        with pytest.raises(error, match="target"):
+            losses.BCE_WITH_LOGITS.shape([0.5], bad)
+    with pytest.raises(ValueError, match="hinge needs a label of -1 or \\+1, got 0"):
+        losses.HINGE.shape([0.5], 0)
+    with pytest.raises(ValueError, match="class index"):
+        losses.SOFTMAX_CROSS_ENTROPY.shape([0.5, 2.0], 2)
+    with pytest.raises(TypeError, match="class index"):
+        losses.SOFTMAX_CROSS_ENTROPY.shape([0.5, 2.0], 1.0)
