@@ -16,26 +16,30 @@ exactly what building the whole set's graph, `cost(...)` and `backward()` would 
     3.0
 
 `compile_model(model)` is the form `fit` uses: an MLP's forward and backward compiled, the loss
-left to the engine (a loss is Python that may choose its formula from the numbers, as
-`bce_with_logits` does), called once per sample from inside the loop.
+called once per sample from inside the loop. A loss is Python that may choose its graph from the
+numbers (as `bce_with_logits` does), so `loss_code` compiles it once per shape of its
+`losses.Form`: the sample's loss and its gradients for the outputs, the engine's numbers.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from ..core.backprop import backward
 from ..core.engine import Value, as_float
 from ..core.names import dname
-from ..learn.losses import cost
+from ..core.order import parents_first
+from ..learn.losses import Form, cost
 from . import codegen
 from .codegen import Plan
 from .graph import CHECK_COMMENT, FAILURES, NOT_FINITE, fell_back, replay
 
 Rows = Sequence[Sequence[float]]
 Upstream = Callable[[tuple[float, ...]], Sequence[float]]
+# (seed, *outputs, *numbers) -> (the loss, seed × its gradient with respect to each output)
+LossCode = Callable[..., tuple[float, tuple[float, ...]]]
 
 
 class CompiledBatch:
@@ -164,11 +168,19 @@ def _targets(plan: Plan) -> str:
     return ", ".join(names) if len(names) > 1 else f"({names[0]},)"
 
 
-def _module(plan: Plan, name: str, first: list[str], body: list[str], by: str, what: str) -> str:
+def _module(
+    plan: Plan,
+    name: str,
+    first: list[str],
+    body: list[str],
+    by: str,
+    what: str,
+    where: str = ", in a loop over the rows of data",
+) -> str:
     """The module text around `body`: `by` names the compiler, `what` the graph (a comment)."""
     lines = [
         f'"""A graph compiled by micrograd_like.{by}: one sample\'s forward pass',
-        "one line per node and its backpropagation one line per edge, in a loop over the rows of data.",
+        f"one line per node and its backpropagation one line per edge{where}.",
         "It needs only `math`. Names from the graph appear only in comments.",
         '"""',
         "",
@@ -186,7 +198,7 @@ def _module(plan: Plan, name: str, first: list[str], body: list[str], by: str, w
 
 
 class CompiledModel:
-    """An MLP's forward and backward pass compiled to run over a batch; the loss stays on the engine.
+    """An MLP's forward and backward pass compiled to run over a batch; the loss is a callback.
 
     `step(xs, upstream)` runs, for each sample x of `xs`: the model's outputs forward, then
     `upstream(outputs)` (a tuple of floats) for d(cost)/d(outputs), then backpropagation into
@@ -194,34 +206,89 @@ class CompiledModel:
     raises the plain math's error (or the callback's) and changes no gradient: run the step on
     the engine for the engine's words, as `fit` does. The model's parameters must stay the same
     `Value` objects (their `.data` may change): a ValueError says when they were replaced.
+
+    An `MLP` (the class itself) reuses the code of one compiled before with the same layers and
+    parameter names (`_architecture`): the code reads every weight as an argument, so only its
+    shape matters. `source` is written when read, with this model's weights as the defaults.
     """
 
     def __init__(self, model: Any) -> None:
         self.model = model
-        inputs = [Value(0.0, f"x{k}") for k in range(1, model.nin + 1)]
         self.parameters: list[Value] = model.parameters()
-        self.outputs: list[Value] = list(model.outputs(inputs))
-        plan = codegen.make_plan(self.outputs, self.parameters, inputs)
+        self._source: str | None = None
+        key = _architecture(model)
+        function = _MODEL_CODES.get(key) if key is not None else None
+        if function is None:
+            self._source = model_source(self._plan())
+            function = codegen.load(self._source, "forward_backward_batch", repr(model))
+            if key is not None:
+                if len(_MODEL_CODES) >= MAX_MODEL_CODES:
+                    _MODEL_CODES.clear()
+                _MODEL_CODES[key] = function
+        self.function = function
+
+    def _plan(self) -> Plan:
+        inputs = [Value(0.0, f"x{k}") for k in range(1, self.model.nin + 1)]
+        plan = codegen.make_plan(list(self.model.outputs(inputs)), self.parameters, inputs)
         if set(plan.args) == set(self.parameters):
             plan.args = list(self.parameters)  # the model's own order: w[1]11, ..., b[1]1, ...
-        self.source = model_source(plan)
-        self.function = codegen.load(self.source, "forward_backward_batch", repr(model))
+        return plan
+
+    @property
+    def source(self) -> str:
+        """The generated module (its defaults: the weights when it was first read)."""
+        if self._source is None:
+            self._source = model_source(self._plan())
+        return self._source
 
     def step(self, xs: Rows, upstream: Upstream) -> None:
         """Forward and backward over the samples `xs`; adds the summed gradients into the parameters."""
+        self.check_parameters()
+        self.run(float_rows(xs, self.model.nin), upstream)
+
+    def check_parameters(self) -> None:
+        """A ValueError if the model's parameters are no longer the `Value`s it was compiled with."""
         params = self.parameters
         current = self.model.parameters()
         if len(current) != len(params) or not all(map(operator.is_, current, params)):
             raise ValueError(
                 f"{self.model!r}: its parameters were replaced since it was compiled; compile it again"
             )
-        rows = float_rows(xs, self.model.nin)
+
+    def run(self, rows: list[tuple[float, ...]], upstream: Upstream) -> None:
+        """`step` on rows already made by `float_rows`, the parameters known to be the same (fit
+        checks both once, not every step)."""
+        params = self.parameters
         grads = self.function(rows, upstream, *map(operator.attrgetter("data"), params))
         for p, g in zip(params, grads):
             p.grad += g
 
+    def outputs_over(self, rows: list[tuple[float, ...]], visit: Callable[[tuple[float, ...]], None]) -> None:
+        """Each sample's outputs, in order, handed to `visit`; no gradient is changed (the backward
+        pass runs from zero upstream gradients, its sums thrown away). The same errors as `run`."""
+
+        def upstream(outputs: tuple[float, ...]) -> tuple[float, ...]:
+            visit(outputs)
+            return (0.0,) * len(outputs)
+
+        self.function(rows, upstream, *map(operator.attrgetter("data"), self.parameters))
+
     def __repr__(self) -> str:
         return f"<CompiledModel of {self.model!r}>"
+
+
+_MODEL_CODES: dict[tuple[object, ...], Callable[..., Any]] = {}
+MAX_MODEL_CODES = 64  # architectures kept; past this the cache starts again
+
+
+def _architecture(model: Any) -> tuple[object, ...] | None:
+    """What fixes an `MLP`'s compiled code: every layer's size, activation and bias, and the
+    parameters' names in order (None for any other model, whose graph may depend on more)."""
+    from ..learn.modules import MLP
+
+    if type(model) is not MLP:
+        return None
+    return (repr(model), tuple(map(repr, model.layers)), tuple(model.named_parameters()))
 
 
 def compile_model(model: Any) -> CompiledModel:
@@ -239,7 +306,7 @@ def model_source(plan: Plan) -> str:
         "# forward pass: each node from its parents",
         *codegen.forward_lines(plan),
         "",
-        f"# d(cost)/d(outputs) for this sample, from the loss ({upstream} runs it on the engine)",
+        f"# d(cost)/d(outputs) for this sample, from the loss ({upstream} computes it)",
         f"{codegen.tuple_text([grad[r] for r in plan.roots])} = {upstream}({codegen.tuple_text(outputs)})",
         "# backward pass, one line per edge; the parameters' gradients add up over the samples",
         *codegen.backward_lines(plan, {}, plan.wrt, preset=plan.roots),
@@ -262,3 +329,92 @@ def model_source(plan: Plan) -> str:
     ]
     what = f"the outputs {', '.join(text[r] for r in plan.roots)} of an MLP"
     return _module(plan, "forward_backward_batch", [data, upstream], body, "compile_model", what)
+
+
+# --- a loss, one shape at a time, for the same step --------------------------------------------
+
+_LOSS_CODES: dict[tuple[Form, Hashable, int, int], LossCode] = {}
+MAX_LOSS_CODES = 1024  # shapes kept (a few per loss in practice); past this the cache starts again
+
+
+def loss_code(form: Form, key: Hashable, outputs: Sequence[float], numbers: Sequence[float]) -> LossCode:
+    """`form`'s graph of shape `key` (from `form.shape`) compiled: `code(seed, *outputs, *numbers)`
+    returns the loss and seed × d(loss)/d(output) for each output, the numbers of building
+    `form(...)` on the engine, multiplying it by `seed` (as the mean J's 1/m does) and calling
+    `backward()`. Made the first time a shape is met, by building the graph once on these values
+    (so an engine error for them is raised here), then kept for every form, shape and size.
+
+    The code raises the plain math's error (ValueError, ZeroDivisionError) or ArithmeticError when
+    a value or gradient is not finite: build the loss on the engine for its own words.
+    """
+    ident = (form, key, len(outputs), len(numbers))
+    code = _LOSS_CODES.get(ident)
+    if code is None:
+        if len(_LOSS_CODES) >= MAX_LOSS_CODES:
+            _LOSS_CODES.clear()
+        code = _LOSS_CODES[ident] = _compile_loss(form, key, outputs, numbers)
+    return code
+
+
+class CompiledLoss:
+    """A `losses.Form` compiled shape by shape (`loss_code`), for outputs of one width (one model):
+    `f(seed, outputs, target)` -> (the loss, seed × its gradient with respect to each output), or
+    the errors `loss_code`'s code raises. The shapes it has met are kept here, looked up by key alone.
+    """
+
+    def __init__(self, form: Form) -> None:
+        self.form = form
+        self._codes: dict[Hashable, LossCode] = {}
+
+    def __call__(
+        self, seed: float, outputs: Sequence[float], target: object
+    ) -> tuple[float, tuple[float, ...]]:
+        key, numbers = self.form.shape(outputs, target)
+        code = self._codes.get(key)
+        if code is None:
+            code = self._codes[key] = loss_code(self.form, key, outputs, numbers)
+        return code(seed, *outputs, *numbers)
+
+    def __repr__(self) -> str:
+        return f"<CompiledLoss of {self.form.name}: {len(self._codes)} shapes>"
+
+
+def _compile_loss(form: Form, key: Hashable, outputs: Sequence[float], numbers: Sequence[float]) -> LossCode:
+    outs = [Value(o, f"ŷ{k}") for k, o in enumerate(outputs, 1)]
+    nums = [Value(n, f"c{k}") for k, n in enumerate(numbers, 1)]
+    root = form.graph(outs, nums, key)
+    root.label = "L"  # a node of this copy only: the code's comments call the loss L
+    reached = set(parents_first([root]))
+    plan = codegen.make_plan([root], [o for o in outs if o in reached])
+    plan.args = [*outs, *nums]  # the call's order; one the graph does not read is an unused argument
+    for leaf in plan.args:
+        if leaf not in reached:
+            plan.names.code[leaf] = plan.fresh("unused")
+    what = f"{form.name} of shape {key!r}"
+    return codegen.load(loss_source(plan, outs, what), "loss_forward_backward", what)
+
+
+def loss_source(plan: Plan, outputs: Sequence[Value], what: str) -> str:
+    """The module text of one loss shape: forward, backward from `seed`, the outputs' gradients."""
+    text, code, grad = plan.names.text, plan.names.code, plan.grad
+    root = plan.roots[0]
+    top = text[root]
+    seed, check = plan.fresh("seed"), plan.fresh("check")
+    gradients = [f"0.0 + {grad[o]}" if o in grad else "0.0" for o in outputs]
+    body = [
+        f'"""The loss {code[root]} at these outputs and numbers, and {seed} × its gradient for each."""',
+        "# forward pass: each node from its parents",
+        *codegen.forward_lines(plan),
+        "",
+        f"# backward pass, one line per edge, from {seed} (the mean J's 1/m)",
+        *codegen.backward_lines(plan, {root: (seed, f"{dname('J', top)}: 1/m for the mean J")}),
+        f"# {CHECK_COMMENT}",
+        *codegen.check_lines(
+            [*(code[n] for n in codegen.watched(plan)), *(grad[leaf] for leaf in plan.wrt)], check
+        ),
+        f"if not math.isfinite({check}):",
+        f"    raise ArithmeticError({NOT_FINITE!r})",
+        "# each output's gradient as backward() leaves it: added to its 0.0",
+        f"return {code[root]}, {codegen.tuple_text(gradients)}",
+    ]
+    return _module(plan, "loss_forward_backward", [f"{seed}=1.0"], body, "loss_code", what, where="")

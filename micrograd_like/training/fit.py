@@ -35,7 +35,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.engine import Value, no_grad
 from ..learn import losses
@@ -44,13 +44,16 @@ from ..learn.modules import MLP
 from ..learn.optim import DivergenceError, Optimizer
 from ..util import checks
 
+if TYPE_CHECKING:  # the compiler is imported when a fit compiles
+    from ..compiler.batch import CompiledLoss, CompiledModel
+
 # A cost this many times the first epoch's has left any valley it started in: a step that
 # overshoots a minimum by a factor r multiplies the cost by about r² per epoch, so 1000 is reached
 # in a few epochs, hundreds of orders of magnitude before a float overflows.
 MAX_RISE = 1000.0
 
 PerSample = Callable[[list[Value], float], Value]  # (model outputs, target) -> loss
-Predict = Callable[[list[float]], float]  # output values -> predicted class
+Predict = Callable[[Sequence[float]], float]  # output values -> predicted class
 
 
 @dataclass(frozen=True)
@@ -95,37 +98,37 @@ class TrainingDivergedError(ArithmeticError):
         self.history = history if history is not None else History()
 
 
-def _argmax(xs: list[float]) -> float:
+def _argmax(xs: Sequence[float]) -> float:
     return float(max(range(len(xs)), key=xs.__getitem__))
 
 
 LOSSES: dict[str, Loss] = {
     "bce_logits": Loss(
         "bce_logits",
-        lambda out, y: losses.bce_with_logits(out[0], y),
+        losses.BCE_WITH_LOGITS,
         lambda out: 1.0 if out[0] > 0.0 else 0.0,  # σ(s) > 0.5 exactly when s > 0
         ("binary",),
     ),
     "logistic": Loss(
         "logistic",
-        lambda out, y: losses.logistic_loss(out[0], y),
+        losses.LOGISTIC,
         lambda out: 1.0 if out[0] > 0.5 else 0.0,
         ("binary",),
         outputs=("sigmoid",),  # ŷ must be a probability
     ),
     "hinge": Loss(
         "hinge",
-        lambda out, y: losses.hinge(out[0], 1 if y > 0 else -1),
+        losses.HINGE.with_target(lambda y: 1 if y > 0 else -1),
         lambda out: 1.0 if out[0] > 0.0 else 0.0,
         ("binary",),
     ),
     "softmax_ce": Loss(
         "softmax_ce",
-        lambda out, y: losses.softmax_cross_entropy(out, int(y)),
+        losses.SOFTMAX_CROSS_ENTROPY.with_target(int),
         _argmax,
         ("multiclass",),
     ),
-    "mse": Loss("mse", lambda out, y: losses.squared_error(out[0], y), None, ("regression",)),
+    "mse": Loss("mse", losses.SQUARED_ERROR, None, ("regression",)),
 }
 
 DEFAULT_LOSS = {"binary": "bce_logits", "multiclass": "softmax_ce", "regression": "mse"}
@@ -226,9 +229,10 @@ def fit(
     checked before the first epoch; a run that blows up raises `TrainingDivergedError`.
 
     `compile` runs each step's model forward and backward as compiled Python (`compile_model`),
-    the loss still on the engine: the same numbers, many times faster. The default, None, compiles
-    an `MLP` (whose graph's shape never depends on the numbers) and not a subclass of it, which
-    may compute differently; True compiles any model, False never.
+    and the loss too, one compiled function per shape of its graph (a `losses.Form`; any other
+    loss is built on the engine sample by sample): the same numbers, many times faster. The
+    default, None, compiles an `MLP` (whose graph's shape never depends on the numbers) and not a
+    subclass of it, which may compute differently; True compiles any model, False never.
     """
     _check_parts(model, data, optimizer)
     epochs = checks.integer("epochs", epochs, low=1)
@@ -242,7 +246,7 @@ def fit(
     order = list(range(len(data.xs)))
     size = batch_size or len(order)
     history = History()
-    compiled = _compiled_model(model, compile)
+    compiled = _compiled(model, data, chosen, compile)
     restore = _snapshot(optimizer)
     watch = _Watch(epochs, optimizer, history)
     bar = _progress_bar(epochs, progress, data.name)
@@ -261,7 +265,8 @@ def fit(
             bar.set_postfix(postfix, refresh=False)
             bar.update(1)
         with watch.diverging(epochs):  # the weights after the last step may overflow too
-            history.final_loss, history.final_accuracy = evaluate(model, data, chosen)
+            measured = _compiled_evaluate(compiled, data, chosen) if compiled else None
+            history.final_loss, history.final_accuracy = measured or evaluate(model, data, chosen)
         watch.check(epochs, history.final_loss)
     except TrainingDivergedError:
         restore()  # nothing half-done: the weights and the optimizer as they were before fit
@@ -278,7 +283,7 @@ def _epoch(
     chosen: Loss,
     order: list[int],
     size: int,
-    compiled: Any = None,
+    compiled: _Compiled | None = None,
 ) -> tuple[float, int]:
     """One pass over `order` in batches of `size`: (sum of per-sample losses, correct predictions)."""
     predict = chosen.predict
@@ -399,23 +404,38 @@ def _check_parts(model: MLP, data: Dataset, optimizer: Optimizer) -> None:
 # --- the compiled step (compile=...) -------------------------------------------------------------
 
 
-def _compiled_model(model: MLP, compile: bool | None) -> Any:
-    """The model compiled for fit's steps, or None to build the graph every step."""
+@dataclass
+class _Compiled:
+    """What fit's compiled steps run: the model, the loss (None: built on the engine, sample by
+    sample, for a loss that is not a `losses.Form`), and the dataset's inputs as the code reads them."""
+
+    model: CompiledModel
+    loss: CompiledLoss | None
+    rows: list[tuple[float, ...]]
+
+
+def _compiled(model: MLP, data: Dataset, chosen: Loss, compile: bool | None) -> _Compiled | None:
+    """The model and loss compiled for fit's steps, or None to build the graph every step."""
     if compile is not None and not isinstance(compile, bool):
         raise TypeError(f"compile must be True, False or None, got {compile!r}")
     if compile is None:
         compile = type(model) is MLP
     if not compile:
         return None
-    from ..compiler import compile_model
+    from .. import compiler
+    from ..compiler.batch import CompiledLoss, float_rows
 
-    return compile_model(model)
+    form = chosen.per_sample
+    compiled = compiler.compile_model(model)
+    loss = CompiledLoss(form) if isinstance(form, losses.Form) else None
+    return _Compiled(compiled, loss, float_rows(data.xs, model.nin))
 
 
 def _compiled_step(
-    compiled: Any, data: Dataset, batch: list[int], chosen: Loss, optimizer: Optimizer
+    compiled: _Compiled, data: Dataset, batch: list[int], chosen: Loss, optimizer: Optimizer
 ) -> tuple[float, int] | None:
-    """One step with the model compiled and the loss on the engine, sample by sample: the numbers of
+    """One step with the model compiled and the loss compiled shape by shape (`CompiledLoss`), or
+    built on the engine sample by sample for a loss that is not a `losses.Form`: the numbers of
     the engine's step (the same operations in the same order). Returns (J, correct predictions),
     or None when the numbers go bad, the weights untouched: the caller then runs the step on the
     engine, whose error says which op failed.
@@ -423,28 +443,63 @@ def _compiled_step(
     m = len(batch)
     ys = iter([data.ys[i] for i in batch])
     sample_losses: list[float] = []
+    add_loss = sample_losses.append
     hits = 0
     predict = chosen.predict
+    loss = compiled.loss
+    # J = (l1 + ... + lm) / m gives each sample's loss the upstream gradient 1/m (1 when m = 1)
+    seed = 1.0 / m if m > 1 else 1.0
 
-    def upstream(outputs: tuple[float, ...]) -> list[float]:
+    def upstream(outputs: tuple[float, ...]) -> Sequence[float]:
         nonlocal hits
         y = next(ys)
-        leaves = [Value(o) for o in outputs]
-        loss = chosen.per_sample(leaves, y)
-        # J = (l1 + ... + lm) / m gives each sample's loss the upstream gradient 1/m (1 when m = 1)
-        (loss / m if m > 1 else loss).backward()
-        sample_losses.append(loss.data)
         if predict is not None:
-            hits += predict(list(outputs)) == y
+            hits += predict(outputs) == y
+        if loss is not None:
+            value, grads = loss(seed, outputs, y)
+            add_loss(value)
+            return grads
+        leaves = [Value(o) for o in outputs]
+        built = chosen.per_sample(leaves, y)
+        (built / m if m > 1 else built).backward()
+        add_loss(built.data)
         return [v.grad for v in leaves]
 
     optimizer.zero_grad()
     try:
-        compiled.step([data.xs[i] for i in batch], upstream)
+        compiled.model.run([compiled.rows[i] for i in batch], upstream)
     except (ArithmeticError, ValueError, TypeError):
         return None  # no gradient was changed
     optimizer.step()
-    total = sample_losses[0]
-    for loss in sample_losses[1:]:
-        total = total + loss  # the engine's cost adds in this order, then divides
-    return (total / m if m > 1 else total), hits
+    return _mean(sample_losses), hits
+
+
+def _mean(values: list[float]) -> float:
+    """`losses.cost` of plain floats, in its operations: added in this order, then divided by m."""
+    total = values[0]
+    for value in values[1:]:
+        total = total + value
+    return total / len(values) if len(values) > 1 else total
+
+
+def _compiled_evaluate(compiled: _Compiled, data: Dataset, chosen: Loss) -> tuple[float, float | None] | None:
+    """`evaluate`'s numbers from the compiled model and loss, the same float operations; None when
+    the loss is not compiled or the numbers go bad (then `evaluate` on the engine says where)."""
+    loss = compiled.loss
+    if loss is None:
+        return None
+    ys = iter(data.ys)
+    values: list[float] = []
+    predicted: list[float] = []
+    predict = chosen.predict
+
+    def visit(outputs: tuple[float, ...]) -> None:
+        values.append(loss(1.0, outputs, next(ys))[0])
+        if predict is not None:
+            predicted.append(predict(outputs))
+
+    try:
+        compiled.model.outputs_over(compiled.rows, visit)
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+    return _mean(values), (None if predict is None else accuracy(predicted, data.ys))
