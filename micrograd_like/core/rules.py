@@ -164,14 +164,15 @@ class Rule:
         own `level` (default: 6 for a single word, else 0, i.e. always parenthesised).
         """
         own = self.level
-        if levels is None:
-            levels = tuple(6 if mathexpr.is_word(n) else 0 for n in names)
-        wrapped = []
-        for k, (name, level) in enumerate(zip(names, levels)):
+        if own < 6:  # a call such as tanh(a) brackets its inputs itself
+            if levels is None:
+                levels = tuple(6 if mathexpr.is_word(n) else 0 for n in names)
             # a - (b - c), a / (b·c) and (a**b)**c need parentheses at equal precedence too
-            tight = level == own and ((k == 1 and own in (2, 3)) or (k == 0 and own == 5))
-            wrapped.append(f"({name})" if own < 6 and (level < own or tight) else name)
-        return self.display.format(**dict(zip(self.inputs, wrapped)))
+            names = tuple(
+                f"({name})" if level < own or (level == own and (own == 5 if k == 0 else own in (2, 3))) else name
+                for k, (name, level) in enumerate(zip(names, levels))
+            )
+        return self.display.format_map(dict(zip(self.inputs, names)))
 
     def local_text(self, k: int, **names: str) -> str:
         """The k-th local derivative as a formula; `out` reads as the op applied to the inputs.
