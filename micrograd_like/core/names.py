@@ -110,8 +110,11 @@ def dname(top: str, bottom: str) -> str:
 
 def parenthesised(name: str) -> str:
     """`name` in parentheses unless it is one word or already one parenthesised group: `(a*b)`."""
-    simple = all(ch.isalnum() or ch in "[]_.#" for ch in name)
+    simple = _ONE_WORD.fullmatch(name)  # \w: what str.isalnum() accepts, and `_`
     return name if simple or _is_wrapped(name) else f"({name})"
+
+
+_ONE_WORD = re.compile(r"[\w\[\].#]*")
 
 
 def _is_wrapped(name: str) -> bool:
