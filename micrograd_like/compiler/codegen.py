@@ -287,7 +287,8 @@ def backward_lines(
             started.add(parent)
             local = _template(rule, k).format_map(names)
             statement = _edge(grad[parent], rule.local_exprs[k], local, upstream, first)
-            formula = f"{top}{wrapped(text[parent])} = {local_text_template(rule, k, words).format_map(texts)}"
+            shown = local_text_template(rule, k, words).format_map(texts)  # rule.local_text(k, **texts)
+            formula = f"{top}{wrapped(text[parent])} = {shown}"
             lines.append((statement, formula))
     return _aligned(lines)
 

@@ -91,7 +91,9 @@ def graph_names(order: Iterable[Value]) -> Names:
             stand_in = made_up("t")
             code[node] = fresh(stand_in, taken)
             parents = node.parents
-            shown = op.show(*(text[p] for p in parents), levels=tuple(levels[p] for p in parents))
+            shown = op.show(  # type: ignore[union-attr]  # an op node's `_op` is its Rule
+                *(text[p] for p in parents), levels=tuple(levels[p] for p in parents)
+            )
             if len(shown) > MAX_EXPRESSION:
                 legend[stand_in] = shown
                 shown = stand_in

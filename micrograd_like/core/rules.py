@@ -171,8 +171,9 @@ class Rule:
             if levels is None:
                 levels = tuple(6 if mathexpr.is_word(n) else 0 for n in names)
             # a - (b - c), a / (b·c) and (a**b)**c need parentheses at equal precedence too
+            tight = (own == 5, own in (2, 3))  # for the first input, for the second
             names = tuple(
-                f"({name})" if level < own or (level == own and (own == 5 if k == 0 else own in (2, 3))) else name
+                f"({name})" if level < own or (level == own and tight[k]) else name
                 for k, (name, level) in enumerate(zip(names, levels))
             )
         return self.display.format_map(dict(zip(self.inputs, names)))
