@@ -314,11 +314,15 @@ def watched(plan: Plan) -> list[Value]:
     these inputs; and an inf or nan gradient reaches the leaves' gradients, which are checked too.
     """
     seen = set(plan.roots)
+    hides: dict[int, tuple[bool, ...]] = {}  # id(rule) -> can_hide(rule, k) for each input k
     for node in plan.reading:
-        rule = node.rule
-        assert rule is not None
+        rule = node._op
+        assert isinstance(rule, Rule)
+        hide = hides.get(id(rule))
+        if hide is None:
+            hide = hides[id(rule)] = tuple(can_hide(rule, k) for k in range(len(rule.inputs)))
         for k, parent in enumerate(node.parents):
-            if parent.rule is not None and can_hide(rule, k):
+            if parent._a is not None and hide[k]:
                 seen.add(parent)
     return [node for node in plan.reading if node in seen]
 
