@@ -33,7 +33,7 @@ from ..core import mathexpr
 from ..core.engine import Value
 from ..core.names import Names, expression_of, fresh, graph_names, number_literal, parenthesised
 from ..core.order import parents_first, reading_order
-from ..core.rules import RULES, Rule, power
+from ..core.rules import RULES, Rule, local_text_template, power
 
 MAX_COLUMN = 44  # comments line up after the code, at most this far in (longer code pushes its own)
 CHECK_WIDTH = 80  # characters of names per `sum((...))` line in the finiteness check
@@ -67,13 +67,13 @@ def make_plan(roots: Sequence[Value], wrt: Sequence[Value] | None = None, rows: 
     names = graph_names(order)
     code = dict(names.code)
     inside = set(order)
-    leaves = [node for node in order if node.is_leaf]
+    leaves = [node for node in order if node._a is None]
     rows = list(rows)
     _check_leaves(rows, inside, "rows")
     row_set = set(rows)
     if len(row_set) != len(rows):
         raise ValueError("rows: the same leaf is listed twice")
-    taken = {name for node, name in code.items() if node.kind != "constant"}
+    taken = set(code.values())  # (a constant's literal too: no identifier is one)
     for root in roots:  # a constant root (compile_graph(Value(2, kind="constant"))) needs a variable
         if root.kind == "constant":
             code[root] = fresh("constant", taken)
@@ -89,13 +89,13 @@ def make_plan(roots: Sequence[Value], wrt: Sequence[Value] | None = None, rows: 
             raise ValueError("wrt: a leaf read from the rows of data gets no gradient")
     needs = set(chosen)
     for node in order:  # parents first: a node needs a gradient if any parent does
-        if node.rule is not None and any(p in needs for p in node.parents):
+        a = node._a
+        if a is not None and (a in needs or node._b in needs):
             needs.add(node)
     needs.update(roots)
-    taken |= set(code.values())
     grad = {node: fresh("g_" + code[node], taken) for node in order if node in needs}
     names = Names(names.text, code, names.legend)
-    reading = [node for node in names.text if node.rule is not None]  # graph_names's computing order
+    reading = [node for node in names.text if node._a is not None]  # graph_names's computing order
     return Plan(roots, order, names, args, rows, chosen, grad, reading, taken)
 
 
@@ -131,10 +131,12 @@ def _check_leaves(nodes: Iterable[object], inside: set[Value], what: str) -> Non
 
 
 def _bindings(plan: Plan, node: Value) -> dict[str, str]:
-    rule = node.rule
-    assert rule is not None
-    names = {x: plan.names.operand(p) for x, p in zip(rule.inputs, node.parents)}
-    names["out"] = plan.names.code[node]
+    """The op node's variable as `out` and its parents' operands as `a` (and `b`): a rule's names."""
+    operand = plan.names.operand
+    b = node._b
+    names = {"a": operand(node._a), "out": plan.names.code[node]}  # type: ignore[arg-type]
+    if b is not None:
+        names["b"] = operand(b)
     return names
 
 
@@ -213,13 +215,17 @@ def forward_lines(plan: Plan) -> list[str]:
     """`name = expression` for every op node, parents first, each with what it computes as a comment."""
     lines: list[tuple[str, str]] = []
     code, text = plan.names.code, plan.names.text
+    own: dict[int, bool] = {}  # id(rule) -> registered(rule), asked once per rule
     for node in plan.reading:
-        rule = node.rule
-        assert rule is not None
+        rule = node._op
+        assert isinstance(rule, Rule)
         shown = expression_text(plan, node)
         comment = shown if text[node] == shown else f"{text[node]} = {shown}"
         names = _bindings(plan, node)
-        if not registered(rule):
+        known = own.get(id(rule))
+        if known is None:
+            known = own[id(rule)] = registered(rule)
+        if not known:
             # Python's own errors stand for the table's checks (x / 0, log(0)); a rule of your own
             # gets its checks written out, and the engine then reports a failed one in its words
             for check in rule.checks:
@@ -247,26 +253,42 @@ def backward_lines(
     text, grad = plan.names.text, plan.grad
     started = set(accumulate) | set(preset)
     wrapped = lru_cache(maxsize=None)(parenthesised)  # each name parenthesised once, not once per edge
+    one_word: dict[Value, bool] = {}  # node -> whether its name is one word (mathexpr.is_word), found once
+
+    def word(node: Value) -> bool:
+        known = one_word.get(node)
+        if known is None:
+            known = one_word[node] = mathexpr.is_word(text[node])
+        return known
+
     for root, (seed, comment) in seeds.items():
         op = "+=" if root in started else "="
         lines.append((f"{grad[root]} {op} {seed}", comment))
         started.add(root)
     for node in reversed(plan.order):
-        rule = node.rule
-        if rule is None or node not in grad:
+        a = node._a
+        if a is None or node not in grad:
             continue
+        rule = node._op
+        assert isinstance(rule, Rule)
         names = _bindings(plan, node)
         upstream = grad[node]
-        texts = {x: text[p] for x, p in zip(rule.inputs, node.parents)}
-        texts["out"] = text[node]
-        for k, parent in enumerate(node.parents):
+        b = node._b
+        parents = (a,) if b is None else (a, b)
+        texts = {"a": text[a], "out": text[node]}
+        if b is not None:
+            texts["b"] = text[b]
+        words = (*map(word, parents), word(node))  # as rule.local_text would find them
+        top = f"d{wrapped(text[node])}/d"
+        for k, parent in enumerate(parents):
             if parent not in grad:
                 continue
             first = parent not in started
             started.add(parent)
             local = _template(rule, k).format_map(names)
             statement = _edge(grad[parent], rule.local_exprs[k], local, upstream, first)
-            formula = f"d{wrapped(text[node])}/d{wrapped(text[parent])} = {rule.local_text(k, **texts)}"
+            shown = local_text_template(rule, k, words).format_map(texts)  # rule.local_text(k, **texts)
+            formula = f"{top}{wrapped(text[parent])} = {shown}"
             lines.append((statement, formula))
     return _aligned(lines)
 
@@ -292,11 +314,15 @@ def watched(plan: Plan) -> list[Value]:
     these inputs; and an inf or nan gradient reaches the leaves' gradients, which are checked too.
     """
     seen = set(plan.roots)
+    hides: dict[int, tuple[bool, ...]] = {}  # id(rule) -> can_hide(rule, k) for each input k
     for node in plan.reading:
-        rule = node.rule
-        assert rule is not None
+        rule = node._op
+        assert isinstance(rule, Rule)
+        hide = hides.get(id(rule))
+        if hide is None:
+            hide = hides[id(rule)] = tuple(can_hide(rule, k) for k in range(len(rule.inputs)))
         for k, parent in enumerate(node.parents):
-            if parent.rule is not None and can_hide(rule, k):
+            if parent._a is not None and hide[k]:
                 seen.add(parent)
     return [node for node in plan.reading if node in seen]
 

@@ -77,7 +77,8 @@ class CompiledGraph:
         self.root = plan.roots[0]
         self.leaves: list[Value] = plan.args
         self.wrt: list[Value] = plan.wrt
-        self._order = codegen.evaluation_order(plan.roots)  # for the engine fallback
+        self._order: list[Value] | None = None  # the engine fallback's order, found on its first run
+        self._ops = len(plan.reading)
         self._constants = [node for node in plan.order if node.kind == "constant" and node not in plan.args]
         self._constant_data = tuple(map(_data, self._constants))
         self.source = graph_source(plan)
@@ -100,6 +101,8 @@ class CompiledGraph:
 
     def _on_engine(self, failure: Exception) -> float:
         """The same pass on the engine, on copies of the graph: its errors, or its numbers (said once)."""
+        if self._order is None:
+            self._order = codegen.evaluation_order([self.root])
         copies = replay(self._order)
         backward(copies[self.root])
         self._warned = fell_back(self, failure, self._warned)
@@ -108,8 +111,7 @@ class CompiledGraph:
         return copies[self.root].data
 
     def __repr__(self) -> str:
-        ops = sum(1 for node in self._order if node.rule is not None)
-        sizes = f"{ops} ops, {len(self.leaves)} leaves, {len(self.wrt)} gradients"
+        sizes = f"{self._ops} ops, {len(self.leaves)} leaves, {len(self.wrt)} gradients"
         return f"<CompiledGraph of {self.root!r}: {sizes}>"
 
 

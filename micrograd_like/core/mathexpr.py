@@ -195,12 +195,22 @@ def to_text(e: Expr, names: Mapping[str, str] | None = None) -> str:
 def is_word(text: str) -> bool:
     """True if `text` reads as one unit next to an operator: a name, a number, or one call or
     bracketed group (`tanh(a)`, `(a/b)`), so it needs no brackets of its own."""
+    if text.startswith("-"):
+        return False
+    if _BRACKETS.isdisjoint(text):  # the common case (`w[2]12`, `t7`, `a·b`), checked at C speed
+        return _OPERATORS.isdisjoint(text[1:])
     depth = 0
-    for i, ch in enumerate(text):  # one call or bracketed group, like tanh(a) or (a/b), is a word too
-        depth += (ch in "([") - (ch in ")]")
-        if depth == 0 and ch in " +-*/·" and i > 0:
+    for ch in text[1:] if text[0] in _OPERATORS else text:  # an operator first is not between two things
+        if ch in "([":  # one call or bracketed group, like tanh(a) or (a/b), is a word too
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif depth == 0 and ch in _OPERATORS:
             return False
-    return not text.startswith("-")
+    return True
+
+
+_OPERATORS, _BRACKETS = frozenset(" +-*/·"), frozenset("()[]")
 
 
 def _text(e: Expr, names: Mapping[str, str]) -> str:

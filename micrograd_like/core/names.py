@@ -73,28 +73,32 @@ def graph_names(order: Iterable[Value]) -> Names:
         counters[prefix] = k
         return f"{prefix}{k}"
 
+    levels: dict[Value, int] = {}  # each named node's `binding`, read by the nodes it feeds
     for node in ordered:
-        if node.label:
-            text[node] = node.label
-            code[node] = _identifier(node.label, taken)
-            continue
-        rule = node.rule
-        if rule is None:
-            if node.kind == "constant":
+        label, op = node.label, node._op
+        if label:
+            text[node] = label
+            code[node] = _identifier(label, taken)
+        elif node._a is None:
+            if op.name == "constant":
                 text[node] = number_text(node.data)
                 code[node] = number_literal(node.data)
             else:
-                text[node] = made_up(node.kind)
-                code[node] = _identifier(text[node], taken)
-                legend[text[node]] = f"{node.data!r}, an unlabelled {node.kind}"
-            continue
-        stand_in = made_up("t")
-        code[node] = _identifier(stand_in, taken)
-        expression = expression_of(node, text)
-        if len(expression) > MAX_EXPRESSION:
-            legend[stand_in] = expression
-            expression = stand_in
-        text[node] = expression
+                text[node] = name = made_up(op.name)
+                code[node] = fresh(name, taken)  # a made-up name is its own identifier
+                legend[name] = f"{node.data!r}, an unlabelled {op.name}"
+        else:
+            stand_in = made_up("t")
+            code[node] = fresh(stand_in, taken)
+            parents = node.parents
+            shown = op.show(  # type: ignore[union-attr]  # an op node's `_op` is its Rule
+                *(text[p] for p in parents), levels=tuple(levels[p] for p in parents)
+            )
+            if len(shown) > MAX_EXPRESSION:
+                legend[stand_in] = shown
+                shown = stand_in
+            text[node] = shown
+        levels[node] = binding(node, text[node])
     for node in list(text):
         if node not in inside:
             del text[node], code[node]
@@ -108,8 +112,11 @@ def dname(top: str, bottom: str) -> str:
 
 def parenthesised(name: str) -> str:
     """`name` in parentheses unless it is one word or already one parenthesised group: `(a*b)`."""
-    simple = all(ch.isalnum() or ch in "[]_.#" for ch in name)
+    simple = _ONE_WORD.fullmatch(name)  # \w: what str.isalnum() accepts, and `_`
     return name if simple or _is_wrapped(name) else f"({name})"
+
+
+_ONE_WORD = re.compile(r"[\w\[\].#]*")
 
 
 def _is_wrapped(name: str) -> bool:
@@ -144,9 +151,10 @@ def binding(node: Value, name: str) -> int:
     """How tightly `name`, the node's shown name, binds (a `Rule.level`): an expression binds like
     its op, a negative number like unary minus, a label that is one word (`w[2]12`), `t7` or a
     number is atomic, and a label with operators in it (`dL/ds[2]`) always gets parentheses."""
-    if node.rule is not None and not node.label and not _STAND_IN.fullmatch(name):
-        return node.rule.level
-    if node.kind == "constant" and node.data < 0:
+    op = node._op
+    if node._a is not None and not node.label and not _STAND_IN.fullmatch(name):
+        return op.level  # type: ignore[union-attr]
+    if node._a is None and op.name == "constant" and node.data < 0:
         return 1
     return 6 if is_word(name) else 0  # a label such as dL/ds[2] is parenthesised inside an expression
 
@@ -162,7 +170,7 @@ def _parents_first(nodes: list[Value]) -> list[Value]:
     """The nodes in the order a person computes them, so `t1`, `t2`, ... number the ops as the
     post and compiled code write them down (for the post's network, `w[1]11·x1` is t1)."""
 
-    used = {p for node in nodes for p in node.parents}
+    used = {node._a for node in nodes} | {node._b for node in nodes}  # every parent (and None)
     return computing_order([node for node in nodes if node not in used])  # from the graph's outputs
 
 

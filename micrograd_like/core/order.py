@@ -42,23 +42,39 @@ def reading_order(
     after its parents, a first parent's part of the graph before a second's — for the post's network
     w[1]11, x1, w[1]11·x1, w[1]12, x2, ... Nodes already in `done` are skipped, and every node
     placed joins it; `leaves=False` leaves the leaves out. Iterative, for graphs of any depth.
+
+    The same search as `search`, with the parents pushed second parent first (so the first comes
+    off the stack, and is placed with all it needs, before the second).
     """
     done = set() if done is None else done
     placed: list[Value] = []
-    for start in roots:
-        stack: list[tuple[Value, int]] = [(start, 0)]  # (node, which parent to visit next)
+    stack: list[object] = []
+    push, pop, place, finish = stack.append, stack.pop, placed.append, done.add
+    marker = _PLACE
+    for root in roots:
+        push(root)
         while stack:
-            node, k = stack.pop()
-            if k == 0 and node in done:
+            node: Value = pop()  # type: ignore[assignment]
+            if node is marker:  # every parent of the node below is placed
+                node = pop()  # type: ignore[assignment]
+                finish(node)
+                place(node)
                 continue
-            done.add(node)
-            parent = node._a if k == 0 else node._b if k == 1 else None
-            if parent is not None:
-                stack.append((node, k + 1))
-                if parent not in done:
-                    stack.append((parent, 0))
-            elif leaves or node._a is not None:  # all its parents placed
-                placed.append(node)
+            if node in done:
+                continue
+            a = node._a
+            if a is None:
+                finish(node)
+                if leaves:
+                    place(node)
+                continue
+            push(node)
+            push(marker)
+            b = node._b
+            if b is not None and b not in done:
+                push(b)
+            if a not in done:
+                push(a)
     return placed
 
 
@@ -70,19 +86,19 @@ def computing_order(roots: Sequence[Value], *, leaves: bool = True) -> list[Valu
     nodes it is computed from), in reading order within a stage; each is preceded by the unlabelled
     nodes only it still needs (w[1]11·x1, w[1]12·x2 before s[1]1). Each node comes after its parents.
     """
-    below: dict[Value, int] = {}  # node -> the highest stage at or below it
+    reading = reading_order(roots, leaves=leaves)
+    if not any(node.label and node._a is not None for node in reading):  # one stage, read as written
+        return reading
+    below: dict[Value, int] = {}  # op node -> the highest stage at or below it (a leaf's is 0)
     stage: dict[Value, int] = {}
-    for node in parents_first(roots):
-        if node._a is None:
-            below[node] = 0
+    for node in reading:  # parents first
+        a, b = node._a, node._b
+        if a is None:
             continue
-        highest = max(below[p] for p in node.parents)
+        highest = below.get(a, 0) if b is None else max(below.get(a, 0), below.get(b, 0))
         if node.label:
             stage[node] = highest = highest + 1
         below[node] = highest
-    reading = reading_order(roots, leaves=leaves)
-    if not stage:  # nothing labelled: one stage, read as written
-        return reading
     position = {node: i for i, node in enumerate(reading)}
     labelled = sorted(stage, key=lambda n: (stage[n], position[n]))
     done: set[Value] = set()

@@ -61,6 +61,7 @@ class Rule:
     """
 
     __slots__ = (
+        "_hash",
         "_key",
         "checks",
         "display",
@@ -99,6 +100,7 @@ class Rule:
     fixed: tuple[float, ...] | None  # the local derivatives when no input changes them (add, sub, neg)
     formulas: tuple[str, ...]
     _key: tuple[Any, ...]  # the description everything else is derived from: what equality compares
+    _hash: int  # hash(_key), kept: code generation looks rules up once per node
 
     def __init__(
         self,
@@ -132,6 +134,7 @@ class Rule:
         set_(self, "display", display or mathexpr.to_text(forward_expr, {x: "{%s}" % x for x in inputs}))  # noqa: UP031
         key = (name, symbol, forward, tuple(local), tuple(checks), self.overflow, self.display, param)
         set_(self, "_key", key)
+        set_(self, "_hash", hash(key))
         set_(self, "level", self._binding())
         out = self.show(*inputs)
         left = f"d{out}" if re.fullmatch(r"[A-Za-z_]\w*", out, re.ASCII) else f"d({out})"
@@ -164,14 +167,16 @@ class Rule:
         own `level` (default: 6 for a single word, else 0, i.e. always parenthesised).
         """
         own = self.level
-        if levels is None:
-            levels = tuple(6 if mathexpr.is_word(n) else 0 for n in names)
-        wrapped = []
-        for k, (name, level) in enumerate(zip(names, levels)):
+        if own < 6:  # a call such as tanh(a) brackets its inputs itself
+            if levels is None:
+                levels = tuple(6 if mathexpr.is_word(n) else 0 for n in names)
             # a - (b - c), a / (b·c) and (a**b)**c need parentheses at equal precedence too
-            tight = level == own and ((k == 1 and own in (2, 3)) or (k == 0 and own == 5))
-            wrapped.append(f"({name})" if own < 6 and (level < own or tight) else name)
-        return self.display.format(**dict(zip(self.inputs, wrapped)))
+            tight = (own == 5, own in (2, 3))  # for the first input, for the second
+            names = tuple(
+                f"({name})" if level < own or (level == own and tight[k]) else name
+                for k, (name, level) in enumerate(zip(names, levels))
+            )
+        return self.display.format_map(dict(zip(self.inputs, names)))
 
     def local_text(self, k: int, **names: str) -> str:
         """The k-th local derivative as a formula; `out` reads as the op applied to the inputs.
@@ -180,7 +185,8 @@ class Rule:
         """
         named = {x: names.get(x, x) for x in self.inputs}
         named["out"] = names.get("out") or self.show(*(named[x] for x in self.inputs))
-        return mathexpr.to_text(self.local_exprs[k], named)
+        words = tuple(mathexpr.is_word(named[x]) for x in (*self.inputs, "out"))
+        return local_text_template(self, k, words).format_map(named)
 
     def python_forward(self, **names: str) -> str:
         """The forward value as a Python expression (unchecked: see `forward_function`)."""
@@ -213,7 +219,7 @@ class Rule:
         return self is other or (isinstance(other, Rule) and self._key == other._key)
 
     def __hash__(self) -> int:
-        return hash(self._key)
+        return self._hash
 
     def __repr__(self) -> str:
         return f"<Rule {self.name} {self.symbol}: {'; '.join(self.formulas)}>"
@@ -231,6 +237,20 @@ class Rule:
             "param": self.param,
         }
         return (_rebuild, (self.name, self.symbol, self.forward_text, self.local_texts, options))
+
+
+@lru_cache(maxsize=1024)
+def local_text_template(rule: Rule, k: int, words: tuple[bool, ...]) -> str:
+    """`rule.local_text(k)` with `{a}`, `{b}`, `{out}` where the names go, for names of which
+    `words` says whether each (a, b, out) is one word (`mathexpr.is_word`): `to_text` brackets a
+    name by that alone, so a graph's formulas are filled in from one rendering per rule and shape."""
+    slots = (*rule.inputs, "out")
+    # stand-ins the formula's own text cannot contain; a trailing space makes one not a word
+    stand_ins = {x: f"\x01{x}\x02" + ("" if word else " ") for x, word in zip(slots, words)}
+    text = mathexpr.to_text(rule.local_exprs[k], stand_ins).replace("{", "{{").replace("}", "}}")
+    for x in slots:
+        text = text.replace(stand_ins[x], "{%s}" % x)  # noqa: UP031 (a template of a template)
+    return text
 
 
 def _registered(name: str) -> Rule:
