@@ -314,14 +314,21 @@ def test_deep_chain_compiles_without_recursion() -> None:
 
 
 @pytest.mark.slow
-def test_a_hundred_thousand_node_chain() -> None:
+def test_a_chain_past_pythons_limits() -> None:
+    """36,000 ops: the code has more locals than two bytes can number (EXTENDED_ARG twice) and the
+    graph is 36 times deeper than the recursion limit, so no step of compiling may recurse."""
     x = Value(1.0, "x")
     y = x
-    for _ in range(50_000):
+    for _ in range(12_000):
         y = (y * 1.0000001).tanh() + 0.5
     f = compile_graph(y)
+    assert f.function.__code__.co_nlocals > 65_535
     before = y.data
     assert f() == before
+    compiled_grad = x.grad
+    x.grad = 0.0
+    y.backward()
+    assert compiled_grad == x.grad  # 0.0: a product of 12,000 factors tanh' < 1 underflows
 
 
 # --- bad numbers: the engine's own errors, nothing changed ---------------------------------------
