@@ -289,6 +289,19 @@ def test_wrt_limits_the_gradients_and_names_bad_leaves() -> None:
         compile_graph(3.0)  # type: ignore[arg-type]
 
 
+def test_labels_with_digits_that_are_not_decimal() -> None:
+    # ² and ① are digits to str.isdigit but not to int(); ٣ is a decimal digit int() reads (as 3)
+    a, b, c, d = (Value(v, label) for v, label in [(0.5, "²"), (-1.5, "x①"), (2.0, "٣"), (0.25, "w٣²")])
+    root = (a * b + c).tanh() * d
+    f = compile_graph(root)
+    value = f()
+    grads = [leaf.grad for leaf in (a, b, c, d)]
+    for leaf in (a, b, c, d):
+        leaf.grad = 0.0
+    root.backward()
+    assert (value, grads) == (root.data, [leaf.grad for leaf in (a, b, c, d)])
+
+
 def test_a_changed_constant_is_refused() -> None:
     x = Value(2.0, "x")
     c = Value(3.0, kind="constant")

@@ -101,7 +101,10 @@ def make_plan(roots: Sequence[Value], wrt: Sequence[Value] | None = None, rows: 
 
 def _natural(name: str) -> tuple[tuple[int, str, int], ...]:
     """A sort key that puts w[1]2 before w[1]10: runs of digits compare as numbers."""
-    return tuple((0, "", int(part)) if part.isdigit() else (1, part, 0) for part in re.split(r"(\d+)", name))
+    # isdecimal, the digits \d matches and int reads; isdigit also takes ² and ①, which int refuses
+    return tuple(
+        (0, "", int(part)) if part.isdecimal() else (1, part, 0) for part in re.split(r"(\d+)", name)
+    )
 
 
 def evaluation_order(roots: Sequence[Value]) -> list[Value]:
