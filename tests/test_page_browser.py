@@ -18,12 +18,14 @@ import os
 import random
 import re
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
+from browser_tab import Tab, call_failed
 from page_words import JS_RESERVED, OBJECT_PROTOTYPE, SLOTS, graph_of_words, screenshot_tool
 
 from micrograd_like import RULES, Value, backward_order, backward_steps, count_paths, explain
@@ -86,45 +88,59 @@ class OpenPage(Protocol):
 
 
 @pytest.fixture
-def open_page(browser: Browser) -> Iterator[OpenPage]:
+def open_page(browser: Browser, tab: Tab, request: pytest.FixtureRequest) -> Iterator[OpenPage]:
     """Open a saved page from file:// (with `hash` as its address's fragment, in a window of
     `viewport`), blocking every other request; afterwards assert that none was made and that the
-    console has no error."""
+    console has no error. A test's first page loads in the worker's shared tab (browser_tab.py),
+    each later one in a browser context of its own."""
     contexts = []
     opened: list[Opened] = []
+    in_tab = False
 
     def go(path: Path, *, hash: str = "", viewport: ViewportSize | None = None) -> Opened:
-        context = browser.new_context(viewport=viewport or LAPTOP)
-        contexts.append(context)
-        page = context.new_page()
+        nonlocal in_tab
         url = path.resolve().as_uri()  # what the page's request asks for: the fragment stays home
-        view = Opened(page, url)
+        if not in_tab:
+            in_tab = True
+            page = tab.take(viewport, lambda asked: asked == url)
+            view = Opened(page, url, blocked=tab.blocked)
+            listen: Callable[[str, Callable[[Any], None]], None] = tab.listen
+        else:
+            context = browser.new_context(viewport=viewport or LAPTOP)
+            contexts.append(context)
+            page = context.new_page()
+            view = Opened(page, url)
 
-        def route(route: Route, request: Request) -> None:
-            if request.url == url:
-                route.continue_()
-            else:
-                view.blocked.append(request.url)
-                route.abort()
+            def route(route: Route, asked: Request) -> None:
+                if asked.url == url:
+                    route.continue_()
+                else:
+                    view.blocked.append(asked.url)
+                    route.abort()
 
-        context.route("**/*", route)
-        page.on("request", lambda request: view.requests.append(request.url))
-        page.on(
+            context.route("**/*", route)
+            listen = page.on  # type: ignore[assignment]  # the same events as tab.listen
+        listen("request", lambda asked: view.requests.append(asked.url))
+        listen(
             "console", lambda msg: view.errors.append(msg.text) if msg.type in ("error", "warning") else None
         )
-        page.on("pageerror", lambda error: view.errors.append(str(error)))
+        listen("pageerror", lambda error: view.errors.append(str(error)))
         page.goto(url + hash)
         page.wait_for_function("() => window.walkthrough !== undefined")
         opened.append(view)
         return view
 
-    yield go
-    for view in opened:
-        assert view.errors == [], f"JavaScript errors: {view.errors}"
-        assert view.blocked == [], f"the page tried to fetch {view.blocked}"
-        assert set(view.requests) <= {view.url}, f"requests besides the page: {view.requests}"
-    for context in contexts:
-        context.close()
+    try:
+        yield go
+        for view in opened:
+            assert view.errors == [], f"JavaScript errors: {view.errors}"
+            assert view.blocked == [], f"the page tried to fetch {view.blocked}"
+            assert set(view.requests) <= {view.url}, f"requests besides the page: {view.requests}"
+    finally:
+        if in_tab:
+            tab.give_back(healthy=not call_failed(request.node) and not sys.exc_info()[0])
+        for context in contexts:
+            context.close()
 
 
 class Pages(dict[str, Path]):
