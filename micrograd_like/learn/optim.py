@@ -81,6 +81,11 @@ def _eps(value: object) -> float:
     return checks.real("eps", value, low=0.0, low_open=True)
 
 
+def _name(i: int, p: Value) -> str:
+    """Parameter i as a message names it: its label, or its place in the list."""
+    return repr(p.label) if p.label else f"parameter {i}"
+
+
 class Optimizer:
     """Holds the parameters and per-parameter state; subclasses define the pure `_update`.
 
@@ -114,33 +119,39 @@ class Optimizer:
         self.steps = t
 
     def _next(self, i: int, p: Value, t: int) -> tuple[float, State]:
-        """The new weight and state of parameter i at step t, or a DivergenceError; changes nothing."""
-        who = f"{type(self).__name__}.step"
-        name = repr(p.label) if p.label else f"parameter {i}"
-
-        def diverged(what: str) -> DivergenceError:
-            advice = f"lower the learning rate (lr={self.lr:g}) or check the loss for values that blow up"
-            return DivergenceError(f"{who}: {what}; no weight was changed: {advice}", what, p.label, i)
-
+        """The new weight and state of parameter i at step t, or a DivergenceError; changes nothing.
+        (The messages are written only when one is raised: this runs for every weight every step.)"""
         g = p.grad
         if type(g) is not float and (isinstance(g, bool) or not isinstance(g, numbers.Real)):
-            raise TypeError(f"{who}: the gradient of {name} must be a number, got {checks.show(g)}")
+            raise TypeError(
+                f"{self._who}: the gradient of {_name(i, p)} must be a number, got {checks.show(g)}"
+            )
         if not math.isfinite(g):
-            raise diverged(f"the gradient of {name} is {g!r}")
+            raise self._diverged(i, p, f"the gradient of {_name(i, p)} is {g!r}")
         if self.weight_decay:  # PyTorch's L2 for every optimizer here: g ← g + λθ, before the update
             g = g + self.weight_decay * p.data
             if not math.isfinite(g):
-                raise diverged(f"the gradient of {name} plus weight decay λθ is {g!r}")
+                raise self._diverged(i, p, f"the gradient of {_name(i, p)} plus weight decay λθ is {g!r}")
         try:
             theta, state = self._update(p.data, g, self.state[i], t)
         except (ArithmeticError, ValueError) as error:  # a float op that has no finite answer
-            raise diverged(f"updating {name} (gradient {g!r}) failed: {error}") from None
+            raise self._diverged(i, p, f"updating {_name(i, p)} (gradient {g!r}) failed: {error}") from None
         if not math.isfinite(theta):
-            raise diverged(f"{name} would become {theta!r} (it is {p.data!r}, its gradient {g!r})")
+            what = f"{_name(i, p)} would become {theta!r} (it is {p.data!r}, its gradient {g!r})"
+            raise self._diverged(i, p, what)
         for key, value in state.items():
             if not math.isfinite(value):
-                raise diverged(f"the running {key!r} of {name} would become {value!r} (gradient {g!r})")
+                what = f"the running {key!r} of {_name(i, p)} would become {value!r} (gradient {g!r})"
+                raise self._diverged(i, p, what)
         return theta, state
+
+    @property
+    def _who(self) -> str:
+        return f"{type(self).__name__}.step"
+
+    def _diverged(self, i: int, p: Value, what: str) -> DivergenceError:
+        advice = f"lower the learning rate (lr={self.lr:g}) or check the loss for values that blow up"
+        return DivergenceError(f"{self._who}: {what}; no weight was changed: {advice}", what, p.label, i)
 
     def _update(self, theta: float, g: float, state: State, t: int) -> tuple[float, State]:
         """(new θ, new state) from θ, the gradient g (weight decay included), the old state and t.
