@@ -81,6 +81,8 @@ def test_every_rendering_computes_the_same_numbers(rule: rules.Rule) -> None:
                 k, values, VALUES, lambda c: Value(c, kind="constant"), lambda v: v.data
             )
             assert as_ops.data == locals_[k]  # the derivative built from engine ops: same floats
+            made = rule.local_evaluator(k, VALUES, lambda c: Value(c, kind="constant"), lambda v: v.data)
+            assert made(values).data == made(values).data == locals_[k]  # made once, called again
         node = apply(rule, *[Value(x) for x in point])  # and the engine's node made from the rule
         assert node.data == out and node.local_grads() == locals_
 

@@ -29,10 +29,11 @@ f(x) = e^x - 2x (its minimum is at x = log 2):
     True
 
 How the derivative graph is made: for each edge the op's local derivative d(out)/d(input) is
-evaluated from its rule's text (`Rule.evaluate_local`) with engine ops on the graph's own Values
-(`1 - out*out` for tanh becomes `1 - z·z` with z the tanh node), then multiplied by the upstream
-derivative. Multiplying by the constants 1 and -1 is folded (`x` and `-x`, the same floats), and
-a local derivative that is the constant 0 (relu's off branch) adds nothing. A conditional in a
+evaluated from its rule's text (`Rule.local_evaluator`, made once per rule) with engine ops on
+the graph's own Values (`1 - out*out` for tanh becomes `1 - z·z` with z the tanh node), then
+multiplied by the upstream derivative. Multiplying by the constants 1 and -1 is folded (`x` and
+`-x`, the same floats), and a local derivative that is the constant 0 (relu's off branch) adds
+nothing. A conditional in a
 rule (relu's `1 if a > 0 else 0`) picks its branch by the current numbers: the derivative of a
 piecewise-constant local derivative is 0. When the root and a node carry labels, the node's
 derivative is labelled as the post writes it (`dL/ds[2]`), so pictures read like the chain rule.
@@ -49,6 +50,7 @@ from .backprop import BackwardError, gradients, local_error
 from .engine import Value, is_recording
 from .names import dname, node_names
 from .order import backward_order
+from .rules import Rule
 
 Adjoint = float | Value  # a derivative while the pass runs: a plain number or a node
 
@@ -168,7 +170,7 @@ def _graph_pass(order: list[Value], needed: set[Value]) -> dict[Value, Adjoint]:
             for k, parent in enumerate(node.parents):
                 if parent not in needed:
                     continue
-                local = rule.evaluate_local(k, env, _FUNCTIONS, float, _truth)
+                local = _local(rule, k)(env)
                 contribution = _times(local, upstream)
                 if contribution is None:
                     continue
@@ -211,6 +213,17 @@ _FUNCTIONS: Mapping[str, Callable[[Any], Any]] = {name: _call(name) for name in 
 
 def _truth(x: Adjoint) -> float:
     return x.data if isinstance(x, Value) else x
+
+
+_LOCALS: dict[tuple[Rule, int], mathexpr.Evaluator] = {}  # (rule, k) -> its k-th local derivative
+
+
+def _local(rule: Rule, k: int) -> mathexpr.Evaluator:
+    """The rule's k-th local derivative as a function of {out, a, b}, with engine ops (made once)."""
+    made = _LOCALS.get((rule, k))
+    if made is None:
+        made = _LOCALS[rule, k] = rule.local_evaluator(k, _FUNCTIONS, float, _truth)
+    return made
 
 
 def _as_value(x: Adjoint) -> Value:

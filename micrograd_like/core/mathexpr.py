@@ -20,6 +20,7 @@ The language: float literals, the names above, `+ - * / **`, unary `-`, the func
 from __future__ import annotations
 
 import ast
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -244,6 +245,9 @@ def _text(e: Expr, names: Mapping[str, str]) -> str:
 # --- evaluation over anything arithmetic ----------------------------------------------------------
 
 
+Evaluator = Callable[[Mapping[str, Any]], Any]
+
+
 def evaluate(
     e: Expr,
     env: Mapping[str, Any],
@@ -256,43 +260,69 @@ def evaluate(
     Comparisons and conditionals decide on `truth(value)` (a float): a branch is chosen by the
     current numbers, and only the chosen branch is computed (so relu's derivative is 1 or 0).
     """
+    return evaluator(e, functions, number, truth)(env)
 
-    def go(x: Expr) -> Any:
+
+def evaluator(
+    e: Expr,
+    functions: Mapping[str, Callable[[Any], Any]],
+    number: Callable[[float], Any] = float,
+    truth: Callable[[Any], float] = float,
+) -> Evaluator:
+    """`evaluate` for `e`, made once: a function of `env` that does the same operations in the same
+    order (for a rule's local derivative, computed on every edge of a graph by `grad`)."""
+
+    def build(x: Expr) -> Evaluator:
         if isinstance(x, Num):
-            return number(x.value)
+            value = x.value
+            return lambda env: number(value)
         if isinstance(x, Name):
-            return env[x.name]
+            name = x.name
+            return lambda env: env[name]
         if isinstance(x, Neg):
-            return -go(x.operand)
+            operand = build(x.operand)
+            return lambda env: -operand(env)
         if isinstance(x, Call):
-            return functions[x.func](go(x.arg))
+            func, arg = x.func, build(x.arg)
+            return lambda env: functions[func](arg(env))
         if isinstance(x, If):
-            return go(x.then) if _holds(x.cond) else go(x.orelse)
+            cond, then, orelse = holds(x.cond), build(x.then), build(x.orelse)
+            return lambda env: then(env) if cond(env) else orelse(env)
         if x.op == "**" and isinstance(x.right, Num):  # a fixed exponent stays a number: x**2, not x**Value
-            return go(x.left) ** x.right.value
-        left, right = go(x.left), go(x.right)
-        if x.op == "+":
-            return left + right
-        if x.op == "-":
-            return left - right
-        if x.op == "*":
-            return left * right
-        if x.op == "/":
-            return left / right
-        if x.op == "**":
-            return left**right
-        return number(1.0) if _compare(x.op, truth(left), truth(right)) else number(0.0)
+            base, exponent = build(x.left), x.right.value
+            return lambda env: base(env) ** exponent
+        left, right = build(x.left), build(x.right)
+        if x.op in _ARITHMETIC:
+            apply = _ARITHMETIC[x.op]
+            return lambda env: apply(left(env), right(env))  # the left operand first, as Python does
+        compare = _COMPARISONS[x.op]
+        return lambda env: number(1.0) if compare(truth(left(env)), truth(right(env))) else number(0.0)
 
-    def _holds(cond: Expr) -> bool:
-        if isinstance(cond, Bin) and cond.op in _COMPARE.values():
-            return _compare(cond.op, truth(go(cond.left)), truth(go(cond.right)))
-        return truth(go(cond)) != 0.0
+    def holds(cond: Expr) -> Evaluator:
+        if isinstance(cond, Bin) and cond.op in _COMPARISONS:
+            left, right, compare = build(cond.left), build(cond.right), _COMPARISONS[cond.op]
+            return lambda env: compare(truth(left(env)), truth(right(env)))
+        test = build(cond)
+        return lambda env: truth(test(env)) != 0.0
 
-    return go(e)
+    return build(e)
 
 
-def _compare(op: str, x: float, y: float) -> bool:
-    return {">": x > y, ">=": x >= y, "<": x < y, "<=": x <= y, "==": x == y, "!=": x != y}[op]
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "**": operator.pow,
+}
+_COMPARISONS: dict[str, Callable[[float, float], bool]] = {  # the ones the parser reads (_COMPARE)
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
 
 
 def names_in(e: Expr) -> set[str]:

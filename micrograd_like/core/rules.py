@@ -213,6 +213,17 @@ class Rule:
         """The k-th local derivative computed over any arithmetic values (e.g. engine Values)."""
         return mathexpr.evaluate(self.local_exprs[k], env, functions, number, truth)
 
+    def local_evaluator(
+        self,
+        k: int,
+        functions: Mapping[str, Callable[[Any], Any]],
+        number: Callable[[float], Any],
+        truth: Callable[[Any], float],
+    ) -> mathexpr.Evaluator:
+        """`evaluate_local(k, env, ...)` as a function of `env`, made once (higher.grad calls it on
+        every edge)."""
+        return mathexpr.evaluator(self.local_exprs[k], functions, number, truth)
+
     # --- identity ---------------------------------------------------------------------------------
 
     def __eq__(self, other: object) -> bool:
