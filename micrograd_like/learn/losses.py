@@ -71,8 +71,6 @@ def _value(x: Scalar) -> Value:
 
 def _label(target: object) -> float:
     """A label for the binary losses: a number in [0, 1] (numpy scalars too)."""
-    if (type(target) is float or type(target) is int) and 0 <= target <= 1:  # the common case
-        return float(target)
     return checks.real("target", target, low=0.0, high=1.0)
 
 
@@ -221,11 +219,7 @@ def softmax_cross_entropy(logits: Sequence[Scalar], target: int) -> Value:
 
 
 def _softmax_ce_shape(outputs: Sequence[float], target: object) -> tuple[Hashable, tuple[float, ...]]:
-    n = len(outputs)
-    if type(target) is int and 0 <= target < n:  # the common case, once per sample: no more to check
-        k = target
-    else:
-        k = checks.integer("target (the class index)", target, low=0, high=n - 1)
+    k = checks.integer("target (the class index)", target, low=0, high=len(outputs) - 1)
     m = max(outputs)
     return (k, _finite_shifts(outputs, m)), (m,)
 
@@ -249,12 +243,10 @@ def hinge(score: Scalar, target: float) -> Value:
 
 
 def _hinge_shape(outputs: Sequence[float], target: object) -> tuple[Hashable, tuple[float, ...]]:
-    if (type(target) is int or type(target) is float) and (target == 1 or target == -1):  # the common case
-        return float(target), ()  # two labels: each its own shape
     y = checks.real("target", target)
     if y not in (-1.0, 1.0):
         raise ValueError(f"hinge needs a label of -1 or +1, got {checks.show(target)}")
-    return y, ()
+    return y, ()  # the label is the shape: two of them
 
 
 HINGE = Form("hinge", _hinge_shape, lambda outputs, numbers, y: (1.0 - y * outputs[0]).relu())
