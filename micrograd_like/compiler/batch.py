@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from ..core.backprop import backward
 from ..core.engine import Value, as_float
@@ -34,7 +34,7 @@ from ..core.order import parents_first
 from ..learn.losses import Form, cost
 from . import codegen
 from .codegen import Plan
-from .graph import CHECK_COMMENT, FAILURES, NOT_FINITE, fell_back, replay
+from .graph import CHECK_COMMENT, FAILURES, fell_back, replay, unless_finite
 
 Rows = Sequence[Sequence[float]]
 Upstream = Callable[[tuple[float, ...]], Sequence[float]]
@@ -155,8 +155,7 @@ def batch_source(plan: Plan) -> str:
         f"for {_targets(plan)} in {data}:",
         *codegen.indent(loop),
         f"{check} += {total} + sum({codegen.tuple_text(params)})  # the loss and the gradients",
-        f"if not math.isfinite({check}):",
-        f"    raise ArithmeticError({NOT_FINITE!r})",
+        *unless_finite(check),
         f"return {total}, {codegen.tuple_text(params)}",
     ]
     return _module(plan, "forward_backward_batch", [data, f"{seed}=1.0"], body, "compile_batch", top)
@@ -217,15 +216,13 @@ class CompiledModel:
         self.parameters: list[Value] = model.parameters()
         self._source: str | None = None
         key = _architecture(model)
-        function = _MODEL_CODES.get(key) if key is not None else None
-        if function is None:
-            self._source = model_source(self._plan())
-            function = codegen.load(self._source, "forward_backward_batch", repr(model))
-            if key is not None:
-                if len(_MODEL_CODES) >= MAX_MODEL_CODES:
-                    _MODEL_CODES.clear()
-                _MODEL_CODES[key] = function
-        self.function = function
+        self.function = (
+            self._compile() if key is None else _kept(_MODEL_CODES, key, MAX_MODEL_CODES, self._compile)
+        )
+
+    def _compile(self) -> Callable[..., Any]:
+        self._source = model_source(self._plan())
+        return codegen.load(self._source, "forward_backward_batch", repr(self.model))
 
     def _plan(self) -> Plan:
         inputs = [Value(0.0, f"x{k}") for k in range(1, self.model.nin + 1)]
@@ -277,8 +274,23 @@ class CompiledModel:
         return f"<CompiledModel of {self.model!r}>"
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _kept(cache: dict[K, V], key: K, limit: int, make: Callable[[], V]) -> V:
+    """`cache[key]`, made by `make()` the first time; past `limit` entries the cache starts again
+    (compiled code is kept for the architectures and loss shapes a session uses, not without end)."""
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= limit:
+            cache.clear()
+        found = cache[key] = make()
+    return found
+
+
 _MODEL_CODES: dict[tuple[object, ...], Callable[..., Any]] = {}
-MAX_MODEL_CODES = 64  # architectures kept; past this the cache starts again
+MAX_MODEL_CODES = 64  # architectures kept (_kept)
 
 
 def _architecture(model: Any) -> tuple[object, ...] | None:
@@ -323,8 +335,7 @@ def model_source(plan: Plan) -> str:
         f"for {_targets(plan)} in {data}:",
         *codegen.indent(loop),
         f"{check} += sum({codegen.tuple_text(params)})  # the gradients",
-        f"if not math.isfinite({check}):",
-        f"    raise ArithmeticError({NOT_FINITE!r})",
+        *unless_finite(check),
         f"return {codegen.tuple_text(params)}",
     ]
     what = f"the outputs {', '.join(text[r] for r in plan.roots)} of an MLP"
@@ -334,7 +345,7 @@ def model_source(plan: Plan) -> str:
 # --- a loss, one shape at a time, for the same step --------------------------------------------
 
 _LOSS_CODES: dict[tuple[Form, Hashable, int, int], LossCode] = {}
-MAX_LOSS_CODES = 1024  # shapes kept (a few per loss in practice); past this the cache starts again
+MAX_LOSS_CODES = 1024  # shapes kept (a few per loss in practice; _kept)
 
 
 def loss_code(form: Form, key: Hashable, outputs: Sequence[float], numbers: Sequence[float]) -> LossCode:
@@ -348,12 +359,7 @@ def loss_code(form: Form, key: Hashable, outputs: Sequence[float], numbers: Sequ
     a value or gradient is not finite: build the loss on the engine for its own words.
     """
     ident = (form, key, len(outputs), len(numbers))
-    code = _LOSS_CODES.get(ident)
-    if code is None:
-        if len(_LOSS_CODES) >= MAX_LOSS_CODES:
-            _LOSS_CODES.clear()
-        code = _LOSS_CODES[ident] = _compile_loss(form, key, outputs, numbers)
-    return code
+    return _kept(_LOSS_CODES, ident, MAX_LOSS_CODES, lambda: _compile_loss(form, key, outputs, numbers))
 
 
 class CompiledLoss:
@@ -412,8 +418,7 @@ def loss_source(plan: Plan, outputs: Sequence[Value], what: str) -> str:
         *codegen.check_lines(
             [*(code[n] for n in codegen.watched(plan)), *(grad[leaf] for leaf in plan.wrt)], check
         ),
-        f"if not math.isfinite({check}):",
-        f"    raise ArithmeticError({NOT_FINITE!r})",
+        *unless_finite(check),
         "# each output's gradient as backward() leaves it: added to its 0.0",
         f"return {code[root]}, {codegen.tuple_text(gradients)}",
     ]

@@ -193,6 +193,11 @@ def _changed_constants(f: CompiledGraph) -> str:
     )
 
 
+def unless_finite(check: str) -> list[str]:
+    """The generated lines that raise when the sum `check` (codegen.check_lines) is inf or nan."""
+    return [f"if not math.isfinite({check}):", f"    raise ArithmeticError({NOT_FINITE!r})"]
+
+
 # --- the source ----------------------------------------------------------------------------------
 
 
@@ -221,8 +226,7 @@ def graph_source(plan: Plan) -> str:
         *codegen.check_lines(
             [*(code[n] for n in codegen.watched(plan)), *(grad[leaf] for leaf in plan.wrt)], check
         ),
-        f"if not math.isfinite({check}):",
-        f"    raise ArithmeticError({NOT_FINITE!r})",
+        *unless_finite(check),
         f"return {code[root]}, {codegen.tuple_text([grad[leaf] for leaf in plan.wrt])}",
     ]
     lines = [
