@@ -90,10 +90,7 @@ def graph_names(order: Iterable[Value]) -> Names:
         else:
             stand_in = made_up("t")
             code[node] = fresh(stand_in, taken)
-            parents = node.parents
-            shown = op.show(  # type: ignore[union-attr]  # an op node's `_op` is its Rule
-                *(text[p] for p in parents), levels=tuple(levels[p] for p in parents)
-            )
+            shown = expression_of(node, text, levels)
             if len(shown) > MAX_EXPRESSION:
                 legend[stand_in] = shown
                 shown = stand_in
@@ -136,15 +133,19 @@ def node_names(order: Iterable[Value]) -> dict[Value, str]:
     return graph_names(order).text
 
 
-def expression_of(node: Value, names: Mapping[Value, str]) -> str:
+def expression_of(node: Value, names: Mapping[Value, str], levels: Mapping[Value, int] | None = None) -> str:
     """The op that made `node` applied to its parents' names, parenthesised only where needed:
     `w[1]11·x1+w[1]12·x2` for the sum of two products (a parent missing from `names` by its
-    label or number). A leaf is its own name."""
+    label or number). A leaf is its own name. `levels`: each parent's `binding` for its name in
+    `names`, where the caller keeps them (graph_names, which names every parent first)."""
     rule = node.rule
     if rule is None:
         return names[node] if node in names else _outside(node)
-    args = [names[p] if p in names else _outside(p) for p in node.parents]
-    return rule.show(*args, levels=tuple(binding(p, a) for p, a in zip(node.parents, args)))
+    parents = node.parents
+    args = [names[p] if p in names else _outside(p) for p in parents]
+    if levels is not None:
+        return rule.show(*args, levels=tuple(levels[p] for p in parents))
+    return rule.show(*args, levels=tuple(binding(p, a) for p, a in zip(parents, args)))
 
 
 def binding(node: Value, name: str) -> int:
