@@ -37,7 +37,7 @@ from micrograd_like.post.example import DEFAULT_WEIGHTS, build
 from micrograd_like.show.viz import path_nodes
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Request, Route, ViewportSize
+    from playwright.sync_api import Browser, Page, ViewportSize
 
 CHROMIUM = os.environ.get("MICROGRAD_LIKE_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -64,7 +64,7 @@ def _unavailable(why: str) -> None:
 
 @dataclass
 class Opened:
-    """A page in its own browser context, with what it asked the network for and what it logged."""
+    """A page open in a tab (browser_tab.Tab), with what it asked the network for and what it logged."""
 
     page: Page
     url: str
@@ -92,39 +92,21 @@ def open_page(browser: Browser, tab: Tab, request: pytest.FixtureRequest) -> Ite
     """Open a saved page from file:// (with `hash` as its address's fragment, in a window of
     `viewport`), blocking every other request; afterwards assert that none was made and that the
     console has no error. A test's first page loads in the worker's shared tab (browser_tab.py),
-    each later one in a browser context of its own."""
-    contexts = []
+    each later one in a tab of its own, in a browser context of its own."""
+    tabs: list[Tab] = []  # the tabs this test took: the shared one, then its own
     opened: list[Opened] = []
-    in_tab = False
 
     def go(path: Path, *, hash: str = "", viewport: ViewportSize | None = None) -> Opened:
-        nonlocal in_tab
         url = path.resolve().as_uri()  # what the page's request asks for: the fragment stays home
-        if not in_tab:
-            in_tab = True
-            page = tab.take(viewport, lambda asked: asked == url)
-            view = Opened(page, url, blocked=tab.blocked)
-            listen: Callable[[str, Callable[[Any], None]], None] = tab.listen
-        else:
-            context = browser.new_context(viewport=viewport or LAPTOP)
-            contexts.append(context)
-            page = context.new_page()
-            view = Opened(page, url)
-
-            def route(route: Route, asked: Request) -> None:
-                if asked.url == url:
-                    route.continue_()
-                else:
-                    view.blocked.append(asked.url)
-                    route.abort()
-
-            context.route("**/*", route)
-            listen = page.on  # type: ignore[assignment]  # the same events as tab.listen
-        listen("request", lambda asked: view.requests.append(asked.url))
-        listen(
+        taken = Tab(browser, LAPTOP) if tabs else tab
+        tabs.append(taken)
+        page = taken.take(viewport, lambda asked: asked == url)
+        view = Opened(page, url, blocked=taken.blocked)
+        taken.listen("request", lambda asked: view.requests.append(asked.url))
+        taken.listen(
             "console", lambda msg: view.errors.append(msg.text) if msg.type in ("error", "warning") else None
         )
-        listen("pageerror", lambda error: view.errors.append(str(error)))
+        taken.listen("pageerror", lambda error: view.errors.append(str(error)))
         page.goto(url + hash)
         page.wait_for_function("() => window.walkthrough !== undefined")
         opened.append(view)
@@ -137,10 +119,12 @@ def open_page(browser: Browser, tab: Tab, request: pytest.FixtureRequest) -> Ite
             assert view.blocked == [], f"the page tried to fetch {view.blocked}"
             assert set(view.requests) <= {view.url}, f"requests besides the page: {view.requests}"
     finally:
-        if in_tab:
-            tab.give_back(healthy=not call_failed(request.node) and not sys.exc_info()[0])
-        for context in contexts:
-            context.close()
+        healthy = not call_failed(request.node) and not sys.exc_info()[0]
+        for taken in tabs:
+            if taken is tab:
+                tab.give_back(healthy)
+            else:
+                taken.close()
 
 
 class Pages(dict[str, Path]):
