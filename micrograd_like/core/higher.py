@@ -33,16 +33,17 @@ evaluated from its rule's text (`Rule.local_evaluator`, made once per rule) with
 the graph's own Values (`1 - out*out` for tanh becomes `1 - z·z` with z the tanh node), then
 multiplied by the upstream derivative. Multiplying by the constants 1 and -1 is folded (`x` and
 `-x`, the same floats), and a local derivative that is the constant 0 (relu's off branch) adds
-nothing. A conditional in a
-rule (relu's `1 if a > 0 else 0`) picks its branch by the current numbers: the derivative of a
-piecewise-constant local derivative is 0. When the root and a node carry labels, the node's
-derivative is labelled as the post writes it (`dL/ds[2]`), so pictures read like the chain rule.
+nothing. A conditional in a rule (relu's `1 if a > 0 else 0`) picks its branch by the current
+numbers: the derivative of a piecewise-constant local derivative is 0. When the root and a node
+carry labels, the node's derivative is labelled as the post writes it (`dL/ds[2]`), so pictures
+read like the chain rule.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Literal, overload
 
 from . import mathexpr
@@ -215,15 +216,10 @@ def _truth(x: Adjoint) -> float:
     return x.data if isinstance(x, Value) else x
 
 
-_LOCALS: dict[tuple[Rule, int], mathexpr.Evaluator] = {}  # (rule, k) -> its k-th local derivative
-
-
+@lru_cache(maxsize=1024)  # rules are few, but every constant exponent (x**2.5) is a rule of its own
 def _local(rule: Rule, k: int) -> mathexpr.Evaluator:
     """The rule's k-th local derivative as a function of {out, a, b}, with engine ops (made once)."""
-    made = _LOCALS.get((rule, k))
-    if made is None:
-        made = _LOCALS[rule, k] = rule.local_evaluator(k, _FUNCTIONS, float, _truth)
-    return made
+    return rule.local_evaluator(k, _FUNCTIONS, float, _truth)
 
 
 def _as_value(x: Adjoint) -> Value:
